@@ -1,0 +1,132 @@
+// The demo: the chapter's server on port 8000, serving the compiled web client.
+#include "sio/core/log.hpp"
+#include "sio/http/server.hpp"
+#include "sio/http/static_files.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace sio;
+
+struct options {
+    http::server_config server;
+    fs::path www = SIO_DEFAULT_WWW;
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    bool production = false;
+};
+
+constexpr std::string_view usage = R"(usage: sio_demo [options]
+  --port N         port to listen on (default 8000; 0 picks a free one)
+  --host ADDR      address to bind (default 0.0.0.0)
+  --www DIR        the web client folder: index.html, dist/, public/ (default: the source tree's www/)
+  --threads N      I/O threads (default: the number of cores)
+  --log-level L    trace, debug, info, warn, error or off (default info)
+  --production     production mode (also when NODE_ENV=production)
+)";
+
+[[noreturn]] void fail(std::string_view message) {
+    fmt::print(stderr, "sio_demo: {}\n{}", message, usage);
+    std::exit(2);
+}
+
+template <class T>
+T parse_number(std::string_view name, std::string_view text) {
+    T value{};
+    auto const [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || ptr != text.data() + text.size())
+        fail(fmt::format("{} expects a number, got '{}'", name, text));
+    return value;
+}
+
+options parse_options(int argc, char** argv) {
+    options opts;
+    if (char const* env = std::getenv("NODE_ENV"))
+        opts.production = std::string_view(env) == "production";
+    std::vector<std::string_view> args(argv + 1, argv + argc);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        auto const arg = args[i];
+        auto value = [&]() -> std::string_view {
+            if (i + 1 >= args.size())
+                fail(fmt::format("{} needs a value", arg));
+            return args[++i];
+        };
+        if (arg == "--port")
+            opts.server.port = parse_number<std::uint16_t>(arg, value());
+        else if (arg == "--host")
+            opts.server.host = std::string(value());
+        else if (arg == "--www")
+            opts.www = fs::path(value());
+        else if (arg == "--threads")
+            opts.threads = std::max(1u, parse_number<unsigned>(arg, value()));
+        else if (arg == "--log-level") {
+            auto const v = value();
+            auto const lvl = log::parse_level(v);
+            if (!lvl)
+                fail(fmt::format("unknown log level '{}'", v));
+            log::set_level(*lvl);
+        } else if (arg == "--production")
+            opts.production = true;
+        else if (arg == "--help" || arg == "-h") {
+            fmt::print("{}", usage);
+            std::exit(0);
+        } else
+            fail(fmt::format("unknown option '{}'", arg));
+    }
+    return opts;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    auto const opts = parse_options(argc, argv);
+    if (!fs::is_regular_file(opts.www / "index.html"))
+        log::warn("no index.html in {}: the page will be 404", opts.www.string());
+    if (!fs::is_directory(opts.www / "dist"))
+        log::warn("no {}/dist: build the web client (cmake --build, or npm run build in www/)",
+                  opts.www.string());
+
+    net::io_context ioc{static_cast<int>(opts.threads)};
+    http::server server{ioc, opts.server};
+    server.set_fallback(std::make_shared<http::static_files>(http::static_config{
+        .index_file = opts.www / "index.html",
+        .static_prefix = "/static",
+        .roots = {opts.www / "dist", opts.www / "public"},
+    }));
+
+    http::tcp::endpoint bound;
+    try {
+        bound = server.start();
+    } catch (std::exception const& e) {
+        log::error("cannot listen on {}:{}: {}", opts.server.host, opts.server.port, e.what());
+        return 1;
+    }
+    log::out(fmt::format("Server running on port {} ({}).", bound.port(),
+                         opts.production ? "production" : "development"));
+
+    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+        if (ec)
+            return;
+        log::info("received signal {}: stopping", signal);
+        server.stop();
+    });
+
+    std::vector<std::jthread> threads;
+    for (unsigned i = 1; i < opts.threads; ++i)
+        threads.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    threads.clear();
+    log::info("stopped");
+    return 0;
+}

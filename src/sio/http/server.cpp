@@ -1,0 +1,303 @@
+#include "sio/http/server.hpp"
+
+#include "sio/core/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace sio::http {
+
+namespace bhttp = beast::http;
+
+connection::connection(tcp::socket socket)
+    : stream_(std::move(socket)) {}
+
+awaitable<after_response> connection::send(bhttp::message_generator message) {
+    bool const keep_alive = message.keep_alive();
+    auto [ec, n] = co_await beast::async_write(stream_, std::move(message), use_tuple);
+    if (ec) {
+        log::debug("http: write failed: {}", ec.message());
+        co_return after_response::close;
+    }
+    co_return keep_alive ? after_response::keep_alive : after_response::close;
+}
+
+response make_text_response(unsigned status, std::string body, bool keep_alive,
+                            std::string_view content_type) {
+    response res{static_cast<bhttp::status>(status), 11};
+    res.set(bhttp::field::content_type, content_type);
+    res.body() = std::move(body);
+    res.keep_alive(keep_alive);
+    res.prepare_payload();
+    return res;
+}
+
+struct server::impl : std::enable_shared_from_this<impl> {
+    net::io_context& ioc;
+    server_config config;
+    tcp::acceptor acceptor;
+    net::steady_timer grace_timer;
+    std::vector<std::pair<std::string, std::shared_ptr<request_handler>>> routes;
+    std::shared_ptr<request_handler> fallback;
+
+    mutable std::mutex mutex; // guards the fields below
+    std::map<std::uint64_t, std::weak_ptr<connection>> connections;
+    std::uint64_t next_id = 0;
+    bool stopping = false;
+
+    impl(net::io_context& io, server_config cfg)
+        : ioc(io)
+        , config(std::move(cfg))
+        , acceptor(net::make_strand(io))
+        , grace_timer(acceptor.get_executor()) {}
+
+    bool is_stopping() const {
+        std::lock_guard lock(mutex);
+        return stopping;
+    }
+
+    request_handler* route(std::string_view target) const {
+        for (auto const& [prefix, handler] : routes) {
+            if (target.starts_with(prefix))
+                return handler.get();
+        }
+        return fallback.get();
+    }
+
+    awaitable<void> accept_loop() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
+            if (ec == net::error::operation_aborted || !acceptor.is_open())
+                co_return;
+            if (ec) {
+                // EMFILE and friends: back off instead of spinning on the error.
+                log::warn("http: accept failed: {}", ec.message());
+                net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+                co_await pause.async_wait(use_tuple);
+                continue;
+            }
+            boost::system::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            auto conn = std::make_shared<connection>(std::move(socket));
+            std::uint64_t id = 0;
+            {
+                std::lock_guard lock(mutex);
+                if (stopping)
+                    co_return;
+                id = next_id++;
+                connections.emplace(id, conn);
+            }
+            auto ex = conn->stream().get_executor();
+            net::co_spawn(
+                ex, [self = shared_from_this(), conn, id] { return self->serve(conn, id); },
+                [](std::exception_ptr e) {
+                    if (!e)
+                        return;
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (std::exception const& err) {
+                        log::error("http: connection ended by an exception: {}", err.what());
+                    }
+                });
+        }
+    }
+
+    awaitable<void> serve(std::shared_ptr<connection> conn, std::uint64_t id) {
+        auto const outcome = co_await serve_requests(*conn);
+        if (outcome != after_response::taken_over) {
+            boost::system::error_code ignored;
+            conn->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            conn->stream_.close();
+        }
+        std::lock_guard lock(mutex);
+        connections.erase(id);
+        if (stopping && connections.empty())
+            grace_timer.cancel();
+    }
+
+    awaitable<after_response> reply_error(connection& conn, unsigned status, std::string text) {
+        co_await conn.send(make_text_response(status, std::move(text), false));
+        co_return after_response::close;
+    }
+
+    awaitable<after_response> serve_requests(connection& conn) {
+        auto& stream = conn.stream_;
+        auto& buffer = conn.buffer_;
+        for (bool first = true;; first = false) {
+            if (is_stopping())
+                co_return after_response::close;
+            // Wait for the first byte of the next request under the keep-alive timeout;
+            // stop() may cancel this wait.
+            if (buffer.size() == 0) {
+                conn.idle_ = true;
+                buffer.shrink_to_fit(); // idle connections hold no read buffer
+                stream.expires_after(first ? config.request_timeout : config.keep_alive_timeout);
+                auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+                conn.idle_ = false;
+                if (ec)
+                    co_return after_response::close;
+                buffer.commit(n);
+            }
+            conn.idle_ = false;
+            stream.expires_after(config.request_timeout);
+
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(config.header_limit);
+            auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+            if (hec == bhttp::error::header_limit) {
+                log::info("http: refused a request whose header exceeds {} bytes",
+                          config.header_limit);
+                co_return co_await reply_error(conn, 431, "Request Header Fields Too Large\n");
+            }
+            if (hec == beast::error::timeout || hec == bhttp::error::end_of_stream ||
+                hec == net::error::eof || hec == net::error::connection_reset)
+                co_return after_response::close;
+            if (hec) {
+                log::info("http: malformed request: {}", hec.message());
+                co_return co_await reply_error(conn, 400, "Bad Request\n");
+            }
+
+            auto const target = parser.get().target();
+            auto* handler = route(std::string_view(target.data(), target.size()));
+            if (!handler)
+                co_return co_await reply_error(conn, 404, "Not Found\n");
+
+            // Beast checks Content-Length against the limit while parsing the header, before
+            // we know the handler; check it here, and let the parser enforce it on chunks.
+            parser.body_limit(handler->body_limit());
+            if (auto const length = parser.content_length();
+                length && *length > handler->body_limit()) {
+                log::info("http: refused a request body of {} bytes (limit {})", *length,
+                          handler->body_limit());
+                co_return co_await reply_error(conn, 413, "Payload Too Large\n");
+            }
+            if (!parser.is_done()) {
+                auto const expect = parser.get()[bhttp::field::expect];
+                if (beast::iequals(expect, "100-continue")) {
+                    static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
+                    auto [wec, wn] = co_await net::async_write(
+                        stream, net::buffer(cont.data(), cont.size()), use_tuple);
+                    if (wec)
+                        co_return after_response::close;
+                }
+                auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+                if (bec == bhttp::error::body_limit) {
+                    log::info("http: refused a request body over {} bytes", handler->body_limit());
+                    co_return co_await reply_error(conn, 413, "Payload Too Large\n");
+                }
+                if (bec)
+                    co_return after_response::close;
+            }
+            // The handler may wait (long-polling) with no deadline from us.
+            stream.expires_never();
+            auto req = parser.release();
+            auto const next = co_await handler->handle(conn, req);
+            if (next != after_response::keep_alive)
+                co_return next;
+        }
+    }
+
+    void stop() {
+        std::vector<std::shared_ptr<connection>> live;
+        {
+            std::lock_guard lock(mutex);
+            if (stopping)
+                return;
+            stopping = true;
+            for (auto& [id, weak] : connections) {
+                if (auto c = weak.lock())
+                    live.push_back(std::move(c));
+            }
+        }
+        net::post(acceptor.get_executor(), [self = shared_from_this(), empty = live.empty()] {
+            boost::system::error_code ignored;
+            self->acceptor.close(ignored);
+            if (empty)
+                return;
+            self->grace_timer.expires_after(self->config.shutdown_grace);
+            self->grace_timer.async_wait([self](boost::system::error_code ec) {
+                if (!ec)
+                    self->force_close();
+            });
+        });
+        for (auto& c : live) {
+            net::post(c->stream_.get_executor(), [c] {
+                if (c->idle_)
+                    c->stream_.cancel();
+            });
+        }
+        for (auto const& [prefix, handler] : routes)
+            handler->stop();
+        if (fallback)
+            fallback->stop();
+    }
+
+    void force_close() {
+        std::lock_guard lock(mutex);
+        if (!connections.empty())
+            log::warn("http: closing {} connections still busy after the grace period",
+                      connections.size());
+        for (auto& [id, weak] : connections) {
+            if (auto c = weak.lock())
+                net::post(c->stream_.get_executor(), [c] { c->stream_.close(); });
+        }
+    }
+};
+
+server::server(net::io_context& ioc, server_config config)
+    : impl_(std::make_shared<impl>(ioc, std::move(config))) {}
+
+server::~server() = default;
+
+void server::mount(std::string prefix, std::shared_ptr<request_handler> handler) {
+    impl_->routes.emplace_back(std::move(prefix), std::move(handler));
+    std::stable_sort(impl_->routes.begin(), impl_->routes.end(),
+                     [](auto const& a, auto const& b) { return a.first.size() > b.first.size(); });
+}
+
+void server::set_fallback(std::shared_ptr<request_handler> handler) {
+    impl_->fallback = std::move(handler);
+}
+
+tcp::endpoint server::start() {
+    auto& acc = impl_->acceptor;
+    tcp::endpoint const ep{net::ip::make_address(impl_->config.host), impl_->config.port};
+    acc.open(ep.protocol());
+    acc.set_option(net::socket_base::reuse_address(true));
+    acc.bind(ep);
+    acc.listen(net::socket_base::max_listen_connections);
+    auto const bound = acc.local_endpoint();
+    net::co_spawn(
+        acc.get_executor(), [self = impl_] { return self->accept_loop(); },
+        [](std::exception_ptr e) {
+            if (e)
+                log::error("http: the accept loop ended by an exception");
+        });
+    return bound;
+}
+
+void server::stop() {
+    impl_->stop();
+}
+
+std::size_t server::connection_count() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->connections.size();
+}
+
+} // namespace sio::http

@@ -1,0 +1,111 @@
+// The HTTP/1.1 server: accepts connections and runs one coroutine per connection that reads
+// requests and hands each to the handler mounted on its path.
+#pragma once
+
+#include "sio/core/net.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/message_generator.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sio::http {
+
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using request = beast::http::request<beast::http::string_body>;
+using response = beast::http::response<beast::http::string_body>;
+
+struct server_config {
+    std::string host = "0.0.0.0";
+    std::uint16_t port = 8000;
+    /// Wait for the next request on an idle keep-alive connection (Node: 5 s).
+    std::chrono::milliseconds keep_alive_timeout{5000};
+    /// Time to receive a whole request once its first byte arrived.
+    std::chrono::milliseconds request_timeout{30000};
+    /// After stop(), connections still busy this long are closed.
+    std::chrono::milliseconds shutdown_grace{10000};
+    /// Request line plus header fields (431 beyond).
+    std::uint32_t header_limit = 16 * 1024;
+};
+
+/// What the connection does once a handler has answered.
+enum class after_response {
+    keep_alive, ///< read the next request
+    close,      ///< shut the connection down
+    taken_over, ///< the handler now owns the stream (a WebSocket upgrade)
+};
+
+/// One accepted TCP connection, as handlers see it.
+/// Thread safety: use only from the connection's own executor (a strand).
+class connection {
+public:
+    explicit connection(tcp::socket socket);
+
+    beast::tcp_stream& stream() { return stream_; }
+    /// Bytes read past the current request (pipelining, or a WebSocket's first frame).
+    beast::flat_buffer& buffer() { return buffer_; }
+
+    /// Writes a response; keep_alive only when the write succeeded and the message allows it.
+    awaitable<after_response> send(beast::http::message_generator message);
+
+private:
+    friend class server;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    bool idle_ = true; // waiting for a request: stop() may cancel the read
+};
+
+/// A component that answers requests under a path prefix.
+class request_handler {
+public:
+    virtual ~request_handler() = default;
+    /// The largest request body accepted (413 beyond).
+    virtual std::uint64_t body_limit() const { return 0; }
+    /// Answers one request, writing the response through `conn`.
+    virtual awaitable<after_response> handle(connection& conn, request& req) = 0;
+    /// Called once when the server stops: end long-lived work (polls, WebSockets).
+    virtual void stop() {}
+};
+
+/// A plain response with a text body; `keep_alive` mirrors the request's.
+response make_text_response(unsigned status, std::string body, bool keep_alive,
+                            std::string_view content_type = "text/plain; charset=utf-8");
+
+/// Thread safety: mount() before start(); stop() from any thread.
+class server {
+public:
+    server(net::io_context& ioc, server_config config);
+    ~server();
+    server(server const&) = delete;
+    server& operator=(server const&) = delete;
+
+    /// Requests whose path starts with `prefix` go to `handler` (longest prefix first).
+    void mount(std::string prefix, std::shared_ptr<request_handler> handler);
+    /// Requests no prefix matches.
+    void set_fallback(std::shared_ptr<request_handler> handler);
+
+    /// Binds and listens, starts accepting; returns the bound endpoint (port 0 picks one).
+    tcp::endpoint start();
+
+    /// Stops accepting, lets in-flight responses finish, closes idle connections and, after
+    /// the grace period, any that remain. Idempotent. The io_context then runs out of work.
+    void stop();
+
+    std::size_t connection_count() const;
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace sio::http

@@ -1,0 +1,96 @@
+#include "sio/http/static_path.hpp"
+
+namespace sio::http {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool has_percent_escape(std::string_view s) {
+    for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+        if (s[i] == '%' && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0)
+            return true;
+    }
+    return false;
+}
+
+decoded_target fail(target_error e) {
+    return {std::nullopt, e};
+}
+
+} // namespace
+
+std::optional<std::string> percent_decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '%') {
+            out.push_back(in[i]);
+            continue;
+        }
+        if (i + 2 >= in.size())
+            return std::nullopt;
+        int const hi = hex_value(in[i + 1]);
+        int const lo = hex_value(in[i + 2]);
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return out;
+}
+
+decoded_target decode_target(std::string_view target) {
+    if (target.empty() || target.front() != '/')
+        return fail(target_error::malformed);
+    if (auto const q = target.find_first_of("?#"); q != std::string_view::npos)
+        target = target.substr(0, q);
+
+    target_path result;
+    result.trailing_slash = target.size() > 1 && target.back() == '/';
+    std::size_t pos = 1;
+    while (pos <= target.size()) {
+        auto end = target.find('/', pos);
+        if (end == std::string_view::npos)
+            end = target.size();
+        auto const raw = target.substr(pos, end - pos);
+        pos = end + 1;
+        if (raw.empty())
+            continue;
+        if (raw.find('\\') != std::string_view::npos)
+            return fail(target_error::malformed);
+        auto decoded = percent_decode(raw);
+        if (!decoded)
+            return fail(target_error::malformed);
+        // An encoded separator, NUL or backslash, or a second layer of encoding, can only be
+        // an attempt to smuggle a path past this check.
+        if (decoded->find_first_of(std::string_view("/\\\0", 3)) != std::string::npos ||
+            has_percent_escape(*decoded))
+            return fail(target_error::malformed);
+        if (*decoded == "." || *decoded == "..")
+            return fail(target_error::malformed);
+        if (decoded->front() == '.')
+            return fail(target_error::hidden);
+        result.segments.push_back(std::move(*decoded));
+    }
+    return {std::move(result), std::nullopt};
+}
+
+std::string join_segments(std::vector<std::string> const& segments, std::size_t first) {
+    std::string out;
+    for (std::size_t i = first; i < segments.size(); ++i) {
+        if (!out.empty())
+            out.push_back('/');
+        out += segments[i];
+    }
+    return out;
+}
+
+} // namespace sio::http
