@@ -119,7 +119,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
     awaitable<void> serve(std::shared_ptr<connection> conn, std::uint64_t id) {
         auto const outcome = co_await serve_requests(*conn);
-        if (outcome != after_response::taken_over) {
+        conn->taken_over_ = outcome == after_response::taken_over;
+        if (!conn->taken_over_) {
             boost::system::error_code ignored;
             conn->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
             conn->stream_.close();
@@ -184,6 +185,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 length && *length > handler->body_limit()) {
                 log::info("http: refused a request body of {} bytes (limit {})", *length,
                           handler->body_limit());
+                handler->body_too_large(parser.get());
                 co_return co_await reply_error(conn, 413, "Payload Too Large\n");
             }
             if (!parser.is_done()) {
@@ -198,6 +200,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
                 if (bec == bhttp::error::body_limit) {
                     log::info("http: refused a request body over {} bytes", handler->body_limit());
+                    handler->body_too_large(parser.get());
                     co_return co_await reply_error(conn, 413, "Payload Too Large\n");
                 }
                 if (bec)
@@ -237,7 +240,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
         });
         for (auto& c : live) {
             net::post(c->stream_.get_executor(), [c] {
-                if (c->idle_)
+                if (c->idle_ && !c->taken_over_)
                     c->stream_.cancel();
             });
         }
@@ -254,7 +257,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
                       connections.size());
         for (auto& [id, weak] : connections) {
             if (auto c = weak.lock())
-                net::post(c->stream_.get_executor(), [c] { c->stream_.close(); });
+                net::post(c->stream_.get_executor(), [c] {
+                    if (!c->taken_over_)
+                        c->stream_.close();
+                });
         }
     }
 };

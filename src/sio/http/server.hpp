@@ -62,7 +62,8 @@ private:
     friend class server;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
-    bool idle_ = true; // waiting for a request: stop() may cancel the read
+    bool idle_ = true;        // waiting for a request: stop() may cancel the read
+    bool taken_over_ = false; // a handler owns the stream now: hands off
 };
 
 /// A component that answers requests under a path prefix.
@@ -73,6 +74,8 @@ public:
     virtual std::uint64_t body_limit() const { return 0; }
     /// Answers one request, writing the response through `conn`.
     virtual awaitable<after_response> handle(connection& conn, request& req) = 0;
+    /// A request was refused with 413 before reaching handle(); `header` has no body.
+    virtual void body_too_large(request const& header) { (void)header; }
     /// Called once when the server stops: end long-lived work (polls, WebSockets).
     virtual void stop() {}
 };

@@ -1,0 +1,132 @@
+#include "sio/engineio/handshake.hpp"
+
+#include "sio/core/base64.hpp"
+#include "sio/http/static_path.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <mutex>
+#include <stdexcept>
+
+#include <sys/random.h>
+
+namespace sio::engineio {
+
+std::string_view error_message(http_error e) {
+    switch (e) {
+    case http_error::unknown_transport:
+        return "Transport unknown";
+    case http_error::unknown_sid:
+        return "Session ID unknown";
+    case http_error::bad_handshake_method:
+        return "Bad handshake method";
+    case http_error::bad_request:
+        return "Bad request";
+    case http_error::forbidden:
+        return "Forbidden";
+    case http_error::unsupported_protocol_version:
+        return "Unsupported protocol version";
+    }
+    return "Bad request";
+}
+
+std::string error_body(http_error e) {
+    return fmt::format(R"({{"code":{},"message":"{}"}})", static_cast<int>(e), error_message(e));
+}
+
+unsigned error_status(http_error e) {
+    return e == http_error::forbidden ? 403 : 400;
+}
+
+std::string_view to_string(transport_kind t) {
+    return t == transport_kind::polling ? "polling" : "websocket";
+}
+
+query parse_query(std::string_view target) {
+    query q;
+    auto const start = target.find('?');
+    if (start == std::string_view::npos)
+        return q;
+    auto rest = target.substr(start + 1);
+    if (auto const hash = rest.find('#'); hash != std::string_view::npos)
+        rest = rest.substr(0, hash);
+    while (!rest.empty()) {
+        auto const amp = rest.find('&');
+        auto const pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        auto const eq = pair.find('=');
+        auto const key = pair.substr(0, eq);
+        auto const raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        std::optional<std::string>* slot = nullptr;
+        if (key == "EIO")
+            slot = &q.eio;
+        else if (key == "transport")
+            slot = &q.transport;
+        else if (key == "sid")
+            slot = &q.sid;
+        if (!slot || slot->has_value())
+            continue;
+        // '+' is a space in query strings; an undecodable value is kept as an invalid one.
+        std::string spaced(raw);
+        for (auto& c : spaced) {
+            if (c == '+')
+                c = ' ';
+        }
+        *slot = http::percent_decode(spaced).value_or("\x01invalid");
+    }
+    return q;
+}
+
+std::optional<transport_kind> parse_transport(std::optional<std::string> const& name) {
+    if (name == "polling")
+        return transport_kind::polling;
+    if (name == "websocket")
+        return transport_kind::websocket;
+    return std::nullopt;
+}
+
+std::string open_json(std::string_view sid, std::vector<std::string_view> const& upgrades,
+                      handshake_settings const& settings) {
+    std::string out = R"({"sid":)";
+    out += boost::json::serialize(
+        boost::json::value(boost::json::string_view(sid.data(), sid.size())));
+    out += R"(,"upgrades":[)";
+    for (std::size_t i = 0; i < upgrades.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += fmt::format("\"{}\"", upgrades[i]);
+    }
+    out += fmt::format(R"(],"pingInterval":{},"pingTimeout":{},"maxPayload":{}}})",
+                       settings.ping_interval.count(), settings.ping_timeout.count(),
+                       settings.max_payload);
+    return out;
+}
+
+std::string generate_sid() {
+    // Amortise the syscall: draw randomness in blocks, hand out 15 bytes at a time.
+    constexpr std::size_t sid_bytes = 15;
+    thread_local std::array<char, sid_bytes * 64> pool;
+    thread_local std::size_t used = pool.size();
+    if (used == pool.size()) {
+        std::size_t filled = 0;
+        while (filled < pool.size()) {
+            auto const n = getrandom(pool.data() + filled, pool.size() - filled, 0);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                throw std::runtime_error("getrandom failed");
+            }
+            filled += static_cast<std::size_t>(n);
+        }
+        used = 0;
+    }
+    auto sid = base64::encode_url(std::string_view(pool.data() + used, sid_bytes));
+    used += sid_bytes;
+    return sid;
+}
+
+} // namespace sio::engineio

@@ -1,0 +1,59 @@
+// The Engine.IO request query, the open packet and the reference server's error bodies:
+// pure functions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sio::engineio {
+
+/// The error codes of the reference server's HTTP error bodies (status 400, 403 for 4).
+enum class http_error : std::uint8_t {
+    unknown_transport = 0,
+    unknown_sid = 1,
+    bad_handshake_method = 2,
+    bad_request = 3,
+    forbidden = 4,
+    unsupported_protocol_version = 5,
+};
+
+/// `{"code":N,"message":"..."}` exactly as the reference writes it.
+std::string error_body(http_error e);
+std::string_view error_message(http_error e);
+unsigned error_status(http_error e);
+
+enum class transport_kind : std::uint8_t { polling, websocket };
+std::string_view to_string(transport_kind t);
+
+/// The query parameters Engine.IO reads; the rest (`t`, `j`, app parameters) are ignored.
+struct query {
+    std::optional<std::string> eio;
+    std::optional<std::string> transport;
+    std::optional<std::string> sid;
+};
+
+/// Parses the query of a request target ("/engine.io/?EIO=4&transport=polling&t=x"),
+/// percent-decoding values. Repeated keys keep the first value.
+query parse_query(std::string_view target);
+
+/// The transport a query names, if it is one we serve.
+std::optional<transport_kind> parse_transport(std::optional<std::string> const& name);
+
+struct handshake_settings {
+    std::chrono::milliseconds ping_interval;
+    std::chrono::milliseconds ping_timeout;
+    std::uint64_t max_payload;
+};
+
+/// The open packet's JSON: exactly sid, upgrades, pingInterval, pingTimeout, maxPayload.
+std::string open_json(std::string_view sid, std::vector<std::string_view> const& upgrades,
+                      handshake_settings const& settings);
+
+/// A new session id: 120 random bits from the OS CSPRNG, URL-safe base64 (20 characters).
+std::string generate_sid();
+
+} // namespace sio::engineio

@@ -1,0 +1,263 @@
+#include "sio/engineio/server.hpp"
+
+#include "sio/core/log.hpp"
+#include "sio/core/run_on.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include <algorithm>
+
+namespace sio::engineio {
+
+namespace bhttp = beast::http;
+using namespace net::experimental::awaitable_operators;
+
+namespace {
+
+/// Completes when the client closes a connection that has no request outstanding: how an
+/// aborted long-poll is noticed. Bytes that arrive instead are kept for the next request.
+awaitable<bool> watch_for_close(http::connection& conn) {
+    auto& buffer = conn.buffer();
+    auto [ec, n] = co_await conn.stream().async_read_some(buffer.prepare(1024), use_tuple);
+    if (ec)
+        co_return true;
+    buffer.commit(n);
+    // The client pipelined its next request; stop watching but keep waiting for the reply.
+    net::steady_timer forever(co_await net::this_coro::executor,
+                              net::steady_timer::time_point::max());
+    co_await forever.async_wait(use_tuple);
+    co_return false;
+}
+
+awaitable<void> wait_for_reply(poll_waiter& w) {
+    if (!w.reply)
+        co_await w.wake.async_wait(use_tuple);
+}
+
+void log_exception(std::exception_ptr e) {
+    if (!e)
+        return;
+    try {
+        std::rethrow_exception(e);
+    } catch (std::exception const& ex) {
+        log::error("engine.io: WebSocket ended by an exception: {}", ex.what());
+    }
+}
+
+} // namespace
+
+server::server(net::io_context& ioc, config cfg, std::shared_ptr<handler> handler)
+    : ioc_(ioc)
+    , config_(std::move(cfg))
+    , handler_(std::move(handler))
+    , registry_(std::make_shared<session_registry>()) {
+    if (config_.path.empty() || config_.path.back() != '/')
+        config_.path.push_back('/');
+}
+
+server::~server() = default;
+
+std::size_t server::session_count() const {
+    return registry_->size();
+}
+
+std::shared_ptr<session> server::find(std::string const& sid) const {
+    return registry_->find(sid);
+}
+
+void server::stop() {
+    for (auto const& s : registry_->all())
+        s->close(disconnect_reason::server_shutdown);
+}
+
+void server::body_too_large(http::request const& header) {
+    auto const q = parse_query(header.target());
+    if (!q.sid)
+        return;
+    if (auto s = registry_->find(*q.sid)) {
+        log::info("engine.io {}: POST over maxPayload ({} bytes): closing", s->id(),
+                  config_.max_payload);
+        s->close(disconnect_reason::payload_too_large);
+    }
+}
+
+std::shared_ptr<session> server::create_session(net::any_io_executor strand, transport_kind t) {
+    auto s = std::make_shared<session>(std::move(strand), generate_sid(), config_, t, handler_,
+                                       registry_);
+    registry_->add(s);
+    return s;
+}
+
+void server::add_cors(http::request const& req, http::response& res) const {
+    auto const origin = req[bhttp::field::origin];
+    if (!config_.cors.enabled || origin.empty())
+        return;
+    auto const& allowed = config_.cors.origins;
+    bool const any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+    bool const listed = std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+    if (!any && !listed)
+        return;
+    // With credentials a browser refuses "*": echo the origin instead.
+    if (any && !config_.cors.credentials) {
+        res.set(bhttp::field::access_control_allow_origin, "*");
+    } else {
+        res.set(bhttp::field::access_control_allow_origin, origin);
+        res.set(bhttp::field::vary, "Origin");
+    }
+    if (config_.cors.credentials)
+        res.set(bhttp::field::access_control_allow_credentials, "true");
+}
+
+awaitable<http::after_response> server::reply(http::connection& conn, http::request const& req,
+                                              poll_reply r) {
+    http::response res{static_cast<bhttp::status>(r.status), req.version()};
+    if (r.json_error) {
+        res.set(bhttp::field::content_type, "application/json");
+    } else {
+        res.set(bhttp::field::content_type,
+                r.body == "ok" ? "text/html" : "text/plain; charset=UTF-8");
+        res.set(bhttp::field::cache_control, "no-store");
+    }
+    res.body() = std::move(r.body);
+    res.keep_alive(req.keep_alive());
+    add_cors(req, res);
+    res.prepare_payload();
+    co_return co_await conn.send(std::move(res));
+}
+
+awaitable<http::after_response> server::preflight(http::connection& conn,
+                                                  http::request const& req) {
+    http::response res{bhttp::status::no_content, req.version()};
+    add_cors(req, res);
+    res.set(bhttp::field::access_control_allow_methods, "GET,HEAD,PUT,PATCH,POST,DELETE");
+    if (auto const headers = req[bhttp::field::access_control_request_headers]; !headers.empty())
+        res.set(bhttp::field::access_control_allow_headers, headers);
+    res.set(bhttp::field::vary, "Access-Control-Request-Headers");
+    res.keep_alive(req.keep_alive());
+    res.prepare_payload();
+    co_return co_await conn.send(std::move(res));
+}
+
+awaitable<http::after_response> server::handle(http::connection& conn, http::request& req) {
+    auto const refuse = [&](http_error e) {
+        log::debug("engine.io: {} {} refused: {}", std::string_view(req.method_string()),
+                   std::string_view(req.target()), error_message(e));
+        poll_reply refused{error_status(e), error_body(e), true};
+        return reply(conn, req, std::move(refused));
+    };
+    auto const q = parse_query(req.target());
+    if (req.method() == bhttp::verb::options && config_.cors.enabled)
+        co_return co_await preflight(conn, req);
+
+    auto const transport = parse_transport(q.transport);
+    if (!transport || (*transport == transport_kind::polling && !config_.allow_polling) ||
+        (*transport == transport_kind::websocket && !config_.allow_websocket))
+        co_return co_await refuse(http_error::unknown_transport);
+    bool const is_upgrade = beast::websocket::is_upgrade(req);
+
+    if (!q.sid) {
+        if (req.method() != bhttp::verb::get)
+            co_return co_await refuse(http_error::bad_handshake_method);
+        if ((*transport == transport_kind::websocket) != is_upgrade)
+            co_return co_await refuse(http_error::bad_request);
+        if (q.eio != "4")
+            co_return co_await refuse(http_error::unsupported_protocol_version);
+        co_return co_await handshake(conn, req, *transport);
+    }
+
+    auto s = registry_->find(*q.sid);
+    if (!s)
+        co_return co_await refuse(http_error::unknown_sid);
+
+    if (is_upgrade) {
+        if (*transport != transport_kind::websocket)
+            co_return co_await refuse(http_error::bad_request);
+        // A session that cannot upgrade (already on WebSocket, or probing) gets its
+        // WebSocket accepted and closed at once, as the reference does.
+        // Move the socket onto the session's strand, so the WebSocket and the session
+        // share one strand and never need to post to each other.
+        auto& stream = conn.stream();
+        stream.expires_never();
+        auto socket = stream.release_socket();
+        boost::system::error_code ec;
+        auto const protocol = socket.local_endpoint(ec).protocol();
+        auto const fd = socket.release(ec);
+        if (ec)
+            co_return http::after_response::close;
+        http::tcp::socket rehomed(s->get_executor(), protocol, fd);
+        net::co_spawn(s->get_executor(),
+                      s->run_websocket(beast::tcp_stream(std::move(rehomed)), std::move(req), true),
+                      log_exception);
+        co_return http::after_response::taken_over;
+    }
+    if (*transport != transport_kind::polling)
+        co_return co_await refuse(http_error::bad_request);
+    if (req.method() == bhttp::verb::get)
+        co_return co_await poll(conn, req, std::move(s));
+    if (req.method() == bhttp::verb::post)
+        co_return co_await post(conn, req, std::move(s));
+    co_return co_await refuse(http_error::bad_request);
+}
+
+awaitable<http::after_response> server::handshake(http::connection& conn, http::request& req,
+                                                  transport_kind transport) {
+    if (transport == transport_kind::websocket) {
+        // The connection's strand becomes the session's: no socket move needed.
+        auto ex = conn.stream().get_executor();
+        auto s = create_session(ex, transport);
+        conn.stream().expires_never();
+        net::co_spawn(ex, s->run_websocket(std::move(conn.stream()), std::move(req), false),
+                      log_exception);
+        co_return http::after_response::taken_over;
+    }
+    auto s = create_session(net::make_strand(ioc_), transport);
+    // GCC 12 miscompiles a capturing lambda inside a co_await expression (double
+    // destruction of its captures): lambdas are named first.
+    auto start = [s] {
+        s->start();
+        return true;
+    };
+    co_await run_on(s->get_executor(), std::move(start));
+    co_return co_await poll(conn, req, std::move(s));
+}
+
+awaitable<http::after_response> server::poll(http::connection& conn, http::request& req,
+                                             std::shared_ptr<session> s) {
+    auto waiter = std::make_shared<poll_waiter>(conn.stream().get_executor());
+    auto begin_poll = [s, waiter] {
+        return s->poll(waiter);
+    };
+    auto immediate = co_await run_on(s->get_executor(), std::move(begin_poll));
+    if (immediate)
+        co_return co_await reply(conn, req, std::move(*immediate));
+
+    auto const outcome = co_await (wait_for_reply(*waiter) || watch_for_close(conn));
+    if (outcome.index() == 1 || !waiter->reply) {
+        // The client went away: the session ends unless the reply raced in first.
+        net::post(s->get_executor(), [s, waiter] { s->poll_aborted(waiter); });
+        co_return http::after_response::close;
+    }
+    co_return co_await reply(conn, req, std::move(*waiter->reply));
+}
+
+awaitable<http::after_response> server::post(http::connection& conn, http::request& req,
+                                             std::shared_ptr<session> s) {
+    if (req[bhttp::field::content_type].starts_with("application/octet-stream")) {
+        // v4 polling payloads are text (binary as base64).
+        s->close(disconnect_reason::parse_error);
+        poll_reply refused{400, error_body(http_error::bad_request), true};
+        co_return co_await reply(conn, req, std::move(refused));
+    }
+    auto deliver = [s, body = std::move(req.body())] {
+        return s->post(body);
+    };
+    auto result = co_await run_on(s->get_executor(), std::move(deliver));
+    co_return co_await reply(conn, req, std::move(result));
+}
+
+} // namespace sio::engineio

@@ -1,0 +1,49 @@
+// The Engine.IO endpoint: mounted on the HTTP server at config.path, it answers the
+// handshake, polling GETs and POSTs, and WebSocket upgrades, and owns the session registry.
+#pragma once
+
+#include "sio/engineio/config.hpp"
+#include "sio/engineio/handler.hpp"
+#include "sio/engineio/session.hpp"
+#include "sio/http/server.hpp"
+
+#include <memory>
+
+namespace sio::engineio {
+
+/// Thread safety: handle() runs on HTTP connection strands; stop() and session_count()
+/// from any thread.
+class server final : public http::request_handler {
+public:
+    server(net::io_context& ioc, config cfg, std::shared_ptr<handler> handler);
+    ~server() override;
+
+    std::uint64_t body_limit() const override { return config_.max_payload; }
+    awaitable<http::after_response> handle(http::connection& conn, http::request& req) override;
+    void body_too_large(http::request const& header) override;
+    void stop() override;
+
+    config const& settings() const { return config_; }
+    std::size_t session_count() const;
+    std::shared_ptr<session> find(std::string const& sid) const;
+
+private:
+    awaitable<http::after_response> handshake(http::connection& conn, http::request& req,
+                                              transport_kind transport);
+    awaitable<http::after_response> poll(http::connection& conn, http::request& req,
+                                         std::shared_ptr<session> s);
+    awaitable<http::after_response> post(http::connection& conn, http::request& req,
+                                         std::shared_ptr<session> s);
+    awaitable<http::after_response> reply(http::connection& conn, http::request const& req,
+                                          poll_reply r);
+    awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
+    void add_cors(http::request const& req, http::response& res) const;
+    std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t);
+
+    net::io_context& ioc_;
+    config config_;
+    std::shared_ptr<handler> handler_;
+    std::shared_ptr<session_registry> registry_;
+};
+
+} // namespace sio::engineio

@@ -1,0 +1,161 @@
+// One Engine.IO session: its outbound queue, heartbeat and transports (long-polling,
+// WebSocket, and the upgrade from one to the other). All state lives on the session's strand.
+#pragma once
+
+#include "sio/core/net.hpp"
+#include "sio/engineio/config.hpp"
+#include "sio/engineio/handler.hpp"
+#include "sio/engineio/handshake.hpp"
+#include "sio/http/server.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sio::engineio {
+
+namespace beast = boost::beast;
+
+/// A message encoded once, shareable by every session it is sent to (broadcasts).
+struct message {
+    std::shared_ptr<std::string const> bytes; ///< text: "4" + data; binary: the raw bytes
+    bool binary = false;
+};
+
+/// A text message: `text` becomes the Engine.IO packet "4<text>".
+message make_text_message(std::string_view text);
+/// A binary message carrying `bytes` as they are.
+message make_binary_message(std::string bytes);
+
+/// An HTTP answer computed on the session's strand for a polling request.
+struct poll_reply {
+    unsigned status = 200;
+    std::string body;
+    bool json_error = false; ///< body is an Engine.IO error object
+};
+
+/// A polling GET parked until packets arrive. Lives on the HTTP connection's executor.
+struct poll_waiter {
+    explicit poll_waiter(net::any_io_executor ex);
+    net::steady_timer wake;
+    std::optional<poll_reply> reply; ///< set on the waiter's executor only
+};
+
+class session_registry;
+struct ws_transport;
+struct packet;
+
+/// Thread safety: send(), close() and the accessors marked so may be called from any
+/// thread; everything else runs on the session's strand.
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(net::any_io_executor strand, std::string sid, config const& cfg, transport_kind initial,
+            std::shared_ptr<handler> handler, std::shared_ptr<session_registry> registry);
+    ~session();
+
+    /// Any thread.
+    std::string const& id() const { return sid_; }
+    /// The session's strand. Any thread.
+    net::any_io_executor const& get_executor() const { return strand_; }
+
+    /// Queues one message, or a group that must stay together (a packet and its binary
+    /// attachments). Droppable (volatile) messages are dropped when the queue is full;
+    /// otherwise a full queue closes the session. Any thread.
+    void send(message m, bool droppable = false);
+    void send(std::vector<message> group, bool droppable = false);
+
+    /// Closes the session after flushing what is queued. Any thread.
+    void close(disconnect_reason reason = disconnect_reason::forced_close);
+
+    // --- strand only: the transports' entry points ---
+
+    /// Queues the open packet, starts the heartbeat and tells the handler.
+    void start();
+    /// A polling GET: the reply now, or nullopt when parked on `waiter`.
+    std::optional<poll_reply> poll(std::shared_ptr<poll_waiter> const& waiter);
+    /// The client went away while `waiter` was parked.
+    void poll_aborted(std::shared_ptr<poll_waiter> const& waiter);
+    /// A polling POST body.
+    poll_reply post(std::string_view body);
+    /// Whether a WebSocket for this session may start probing now.
+    bool can_upgrade() const;
+    transport_kind transport() const { return transport_; }
+    bool is_closed() const { return state_ != state::open; }
+
+    /// Runs a WebSocket on the session's strand: the only transport of a new session
+    /// (`upgrade` false), or a probe that may take over from polling.
+    awaitable<void> run_websocket(beast::tcp_stream stream, http::request req, bool upgrade);
+
+private:
+    enum class state { open, closing, closed };
+
+    void enqueue(std::vector<message> group, bool droppable);
+    void enqueue_control(std::string packet);
+    void flush_soon();
+    void flush();
+    std::string drain_payload();
+    void complete_waiter(poll_reply reply);
+
+    void handle_packet(std::string_view text);
+    void dispatch(packet p);
+    void handle_binary(std::string bytes);
+    void on_pong();
+    void schedule_heartbeat(std::chrono::milliseconds after);
+    void on_heartbeat();
+
+    void do_close(disconnect_reason reason);
+    void finalize();
+
+    awaitable<void> ws_read_loop(ws_transport& t);
+    awaitable<void> ws_write_loop(ws_transport& t);
+    void abort_upgrade(ws_transport& t);
+    void wake_writer();
+
+    net::any_io_executor strand_;
+    std::string sid_;
+    config const& config_;
+    std::shared_ptr<handler> handler_;
+    std::shared_ptr<session_registry> registry_;
+    std::shared_ptr<session_listener> listener_;
+
+    state state_ = state::open;
+    disconnect_reason close_reason_ = disconnect_reason::forced_close;
+    transport_kind transport_;
+
+    std::deque<message> queue_;
+    std::size_t queued_bytes_ = 0;
+    bool flush_scheduled_ = false;
+
+    std::shared_ptr<poll_waiter> waiter_;
+    net::steady_timer closing_timer_;
+
+    net::steady_timer heartbeat_;
+    std::uint64_t heartbeat_generation_ = 0;
+    bool awaiting_pong_ = false;
+
+    ws_transport* active_ws_ = nullptr; ///< the WebSocket carrying the session
+    ws_transport* probe_ws_ = nullptr;  ///< a WebSocket probing an upgrade
+    bool upgrading_ = false;            ///< 3probe sent, waiting for 5
+};
+
+/// sid -> session, shared by the server and its sessions. Thread safety: all members.
+class session_registry {
+public:
+    void add(std::shared_ptr<session> s);
+    std::shared_ptr<session> find(std::string const& sid) const;
+    void remove(std::string const& sid);
+    std::size_t size() const;
+    std::vector<std::shared_ptr<session>> all() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+};
+
+} // namespace sio::engineio

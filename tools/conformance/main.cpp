@@ -1,0 +1,96 @@
+// The server the official protocol suites expect: /engine.io/ echoes every message on
+// its session; pingInterval 300, pingTimeout 200, maxPayload 1000000, CORS open.
+#include "sio/core/log.hpp"
+#include "sio/engineio/server.hpp"
+#include "sio/http/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <charconv>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace sio;
+
+/// Sends every message back on the session it came from.
+class echo_listener final : public engineio::session_listener {
+public:
+    explicit echo_listener(std::weak_ptr<engineio::session> s)
+        : session_(std::move(s)) {}
+    void on_message(std::string text) override {
+        if (auto s = session_.lock())
+            s->send(engineio::make_text_message(text));
+    }
+    void on_binary(std::string bytes) override {
+        if (auto s = session_.lock())
+            s->send(engineio::make_binary_message(std::move(bytes)));
+    }
+    void on_close(engineio::disconnect_reason) override {}
+
+private:
+    std::weak_ptr<engineio::session> session_;
+};
+
+class echo_handler final : public engineio::handler {
+public:
+    std::shared_ptr<engineio::session_listener>
+    on_open(std::shared_ptr<engineio::session> const& s) override {
+        return std::make_shared<echo_listener>(s);
+    }
+};
+
+engineio::config suite_config(std::string path) {
+    engineio::config c;
+    c.path = std::move(path);
+    c.ping_interval = std::chrono::milliseconds(300);
+    c.ping_timeout = std::chrono::milliseconds(200);
+    c.max_payload = 1'000'000;
+    c.cors.enabled = true;
+    return c;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::uint16_t port = 3000;
+    if (argc > 1) {
+        std::string_view const arg = argv[1];
+        auto const [ptr, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), port);
+        if (ec != std::errc{} || ptr != arg.data() + arg.size()) {
+            fmt::print(stderr, "usage: sio_conformance_server [PORT] [LOG-LEVEL]\n");
+            return 2;
+        }
+    }
+    if (argc > 2) {
+        if (auto lvl = log::parse_level(argv[2]))
+            log::set_level(*lvl);
+    }
+    unsigned const threads = std::max(1u, std::thread::hardware_concurrency());
+    net::io_context ioc{static_cast<int>(threads)};
+
+    http::server_config hc;
+    hc.host = "127.0.0.1";
+    hc.port = port;
+    http::server server{ioc, hc};
+    auto eio = std::make_shared<engineio::server>(ioc, suite_config("/engine.io/"),
+                                                  std::make_shared<echo_handler>());
+    server.mount(eio->settings().path, eio);
+    auto const ep = server.start();
+    log::out(
+        fmt::format("conformance server on http://127.0.0.1:{} (/engine.io/ echo)", ep.port()));
+
+    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    signals.async_wait([&](boost::system::error_code ec, int) {
+        if (!ec)
+            server.stop();
+    });
+    std::vector<std::jthread> pool;
+    for (unsigned i = 1; i < threads; ++i)
+        pool.emplace_back([&ioc] { ioc.run(); });
+    ioc.run();
+    return 0;
+}
