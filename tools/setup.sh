@@ -64,5 +64,5 @@ npm_install() {
 }
 npm_install "$root/www"
 if [ "$want_tests" = 1 ]; then
-    npm_install "$root/tests/browser"
+    npm_install "$root/tests/js"
 fi
