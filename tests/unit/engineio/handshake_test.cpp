@@ -1,0 +1,79 @@
+#include "sio/engineio/handshake.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+#include <string>
+
+using namespace sio::engineio;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(engineio_handshake)
+
+BOOST_AUTO_TEST_CASE(query_parameters) {
+    auto const q = parse_query("/engine.io/?EIO=4&transport=polling&t=N8hyd6w&sid=ab%2Dc");
+    BOOST_TEST(q.eio.value() == "4");
+    BOOST_TEST(q.transport.value() == "polling");
+    BOOST_TEST(q.sid.value() == "ab-c");
+
+    auto const none = parse_query("/engine.io/");
+    BOOST_TEST(!none.eio);
+    BOOST_TEST(!none.transport);
+    BOOST_TEST(!none.sid);
+
+    auto const first_wins = parse_query("/e/?EIO=4&EIO=3&transport");
+    BOOST_TEST(first_wins.eio.value() == "4");
+    BOOST_TEST(first_wins.transport.value().empty());
+
+    auto const bad_escape = parse_query("/e/?sid=%zz");
+    BOOST_TEST(bad_escape.sid.has_value());
+    BOOST_TEST(bad_escape.sid.value() != "%zz");
+}
+
+BOOST_AUTO_TEST_CASE(transports) {
+    BOOST_TEST((parse_transport(std::string("polling")) == transport_kind::polling));
+    BOOST_TEST((parse_transport(std::string("websocket")) == transport_kind::websocket));
+    BOOST_TEST(!parse_transport(std::string("abc")));
+    BOOST_TEST(!parse_transport(std::nullopt));
+    BOOST_TEST(!parse_transport(std::string("Polling")));
+}
+
+BOOST_AUTO_TEST_CASE(open_packet_has_exactly_the_five_keys) {
+    auto const text = open_json("abc", {"websocket"}, {300ms, 200ms, 1000000});
+    BOOST_TEST(text == R"({"sid":"abc","upgrades":["websocket"],"pingInterval":300,)"
+                       R"("pingTimeout":200,"maxPayload":1000000})");
+    auto const v = boost::json::parse(open_json("x\"y", {}, {25000ms, 20000ms, 1}));
+    BOOST_TEST(v.as_object().size() == 5u);
+    BOOST_TEST(v.at("sid").as_string() == "x\"y");
+    BOOST_TEST(v.at("upgrades").as_array().empty());
+}
+
+BOOST_AUTO_TEST_CASE(error_bodies_as_the_reference_writes_them) {
+    BOOST_TEST(error_body(http_error::unknown_transport) ==
+               R"({"code":0,"message":"Transport unknown"})");
+    BOOST_TEST(error_body(http_error::unknown_sid) ==
+               R"({"code":1,"message":"Session ID unknown"})");
+    BOOST_TEST(error_body(http_error::bad_handshake_method) ==
+               R"({"code":2,"message":"Bad handshake method"})");
+    BOOST_TEST(error_body(http_error::bad_request) == R"({"code":3,"message":"Bad request"})");
+    BOOST_TEST(error_body(http_error::forbidden) == R"({"code":4,"message":"Forbidden"})");
+    BOOST_TEST(error_body(http_error::unsupported_protocol_version) ==
+               R"({"code":5,"message":"Unsupported protocol version"})");
+    BOOST_TEST(error_status(http_error::forbidden) == 403u);
+    BOOST_TEST(error_status(http_error::unknown_sid) == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(session_ids_are_url_safe_and_distinct) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 2000; ++i) {
+        auto const sid = generate_sid();
+        BOOST_TEST_REQUIRE(sid.size() == 20u); // 15 random bytes = 120 bits
+        BOOST_TEST(sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                         "0123456789-_") == std::string::npos);
+        seen.insert(sid);
+    }
+    BOOST_TEST(seen.size() == 2000u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
