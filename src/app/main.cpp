@@ -1,7 +1,11 @@
 // The demo: the chapter's server on port 8000, serving the compiled web client.
 #include "sio/core/log.hpp"
+#include "sio/engineio/server.hpp"
 #include "sio/http/server.hpp"
 #include "sio/http/static_files.hpp"
+#include "sio/socketio/server.hpp"
+
+#include "app/hello_app.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -103,6 +107,10 @@ int main(int argc, char** argv) {
         .static_prefix = "/static",
         .roots = {opts.www / "dist", opts.www / "public"},
     }));
+
+    socketio::server io{ioc};
+    app::register_hello_app(io);
+    server.mount(io.path(), io.engine());
 
     http::tcp::endpoint bound;
     try {

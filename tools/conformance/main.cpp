@@ -1,8 +1,10 @@
 // The server the official protocol suites expect: /engine.io/ echoes every message on
-// its session; pingInterval 300, pingTimeout 200, maxPayload 1000000, CORS open.
+// its session; /socket.io/ serves namespaces / and /custom with the suite's handlers;
+// pingInterval 300, pingTimeout 200, maxPayload 1000000, connect timeout 1000, CORS open.
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/server.hpp"
+#include "sio/socketio/server.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -79,9 +81,27 @@ int main(int argc, char** argv) {
     auto eio = std::make_shared<engineio::server>(ioc, suite_config("/engine.io/"),
                                                   std::make_shared<echo_handler>());
     server.mount(eio->settings().path, eio);
+
+    socketio::server_options sio_options;
+    sio_options.engine = suite_config("/socket.io/");
+    sio_options.connect_timeout = std::chrono::milliseconds(1000);
+    socketio::server io{ioc, sio_options};
+    io.on_connection([](std::shared_ptr<socketio::socket> const& s) {
+        s->emit("auth", s->auth());
+        s->on("message", [](socketio::socket& self, socketio::event& ev) {
+            self.emit_payload("message-back", ev.data());
+        });
+        s->on("message-with-ack",
+              [](socketio::socket&, socketio::event& ev) { ev.ack_payload(ev.data()); });
+    });
+    io.of("/custom").on_connection(
+        [](std::shared_ptr<socketio::socket> const& s) { s->emit("auth", s->auth()); });
+    server.mount(io.path(), io.engine());
+
     auto const ep = server.start();
-    log::out(
-        fmt::format("conformance server on http://127.0.0.1:{} (/engine.io/ echo)", ep.port()));
+    log::out(fmt::format("conformance server on http://127.0.0.1:{} (/engine.io/ echo, "
+                         "/socket.io/ suite handlers)",
+                         ep.port()));
 
     net::signal_set signals{ioc, SIGINT, SIGTERM};
     signals.async_wait([&](boost::system::error_code ec, int) {

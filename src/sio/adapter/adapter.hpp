@@ -1,0 +1,52 @@
+// Rooms and broadcast fan-out behind an interface: in memory now, Redis later, without
+// touching sockets. The adapter does room arithmetic; the namespace encodes and delivers.
+#pragma once
+
+#include "sio/socketio/packet.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sio::adapter {
+
+using room = std::string;
+using socket_id = std::string;
+
+/// Who a broadcast reaches: sockets in any of `rooms` (every socket when empty), minus those
+/// in any of `except`.
+struct broadcast_options {
+    std::set<room> rooms;
+    std::set<room> except;
+    bool is_volatile = false; ///< may be dropped for a slow client
+    bool local = false;       ///< this server only (matters once there are several)
+};
+
+/// What the adapter hands the namespace: the local targets of one broadcast.
+class local_delivery {
+public:
+    virtual ~local_delivery() = default;
+    /// Encode `p` once and send it to each of `targets`.
+    virtual void deliver(std::vector<socket_id> const& targets, socketio::packet const& p,
+                         bool is_volatile) = 0;
+};
+
+/// Thread safety: every member may be called from any thread.
+class adapter {
+public:
+    virtual ~adapter() = default;
+
+    virtual void add_all(socket_id const& id, std::vector<room> const& rooms) = 0;
+    virtual void del(socket_id const& id, room const& r) = 0;
+    /// Removes the socket from every room (on disconnect).
+    virtual void del_all(socket_id const& id) = 0;
+
+    virtual void broadcast(socketio::packet const& p, broadcast_options const& opts) = 0;
+
+    /// The sockets a broadcast with these options would reach.
+    virtual std::vector<socket_id> sockets(broadcast_options const& opts) const = 0;
+    virtual std::set<room> socket_rooms(socket_id const& id) const = 0;
+    virtual std::vector<room> rooms() const = 0;
+};
+
+} // namespace sio::adapter

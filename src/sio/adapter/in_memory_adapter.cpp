@@ -1,0 +1,107 @@
+#include "sio/adapter/in_memory_adapter.hpp"
+
+namespace sio::adapter {
+
+void in_memory_adapter::add_all(socket_id const& id, std::vector<room> const& rooms) {
+    std::lock_guard lock(mutex_);
+    auto& mine = sids_[id];
+    for (auto const& r : rooms) {
+        mine.insert(r);
+        rooms_[r].insert(id);
+    }
+}
+
+void in_memory_adapter::del(socket_id const& id, room const& r) {
+    std::lock_guard lock(mutex_);
+    if (auto it = sids_.find(id); it != sids_.end())
+        it->second.erase(r);
+    if (auto it = rooms_.find(r); it != rooms_.end()) {
+        it->second.erase(id);
+        if (it->second.empty())
+            rooms_.erase(it); // empty rooms do not linger
+    }
+}
+
+void in_memory_adapter::del_all(socket_id const& id) {
+    std::lock_guard lock(mutex_);
+    auto it = sids_.find(id);
+    if (it == sids_.end())
+        return;
+    for (auto const& r : it->second) {
+        if (auto rit = rooms_.find(r); rit != rooms_.end()) {
+            rit->second.erase(id);
+            if (rit->second.empty())
+                rooms_.erase(rit);
+        }
+    }
+    sids_.erase(it);
+}
+
+std::vector<socket_id> in_memory_adapter::targets(broadcast_options const& opts) const {
+    auto const excluded = [&](socket_id const& id) {
+        if (opts.except.empty())
+            return false;
+        auto const it = sids_.find(id);
+        if (it == sids_.end())
+            return false;
+        for (auto const& r : opts.except) {
+            if (it->second.contains(r))
+                return true;
+        }
+        return false;
+    };
+    std::vector<socket_id> out;
+    if (opts.rooms.empty()) {
+        out.reserve(sids_.size());
+        for (auto const& [id, rooms] : sids_) {
+            if (!excluded(id))
+                out.push_back(id);
+        }
+        return out;
+    }
+    // A socket in several of the rooms is a target once.
+    std::unordered_set<socket_id> seen;
+    for (auto const& r : opts.rooms) {
+        auto const it = rooms_.find(r);
+        if (it == rooms_.end())
+            continue;
+        for (auto const& id : it->second) {
+            if (!excluded(id) && seen.insert(id).second)
+                out.push_back(id);
+        }
+    }
+    return out;
+}
+
+void in_memory_adapter::broadcast(socketio::packet const& p, broadcast_options const& opts) {
+    std::vector<socket_id> to;
+    {
+        // Copy the targets out and deliver without the lock: delivery may re-enter.
+        std::lock_guard lock(mutex_);
+        to = targets(opts);
+    }
+    if (!to.empty())
+        delivery_.deliver(to, p, opts.is_volatile);
+}
+
+std::vector<socket_id> in_memory_adapter::sockets(broadcast_options const& opts) const {
+    std::lock_guard lock(mutex_);
+    return targets(opts);
+}
+
+std::set<room> in_memory_adapter::socket_rooms(socket_id const& id) const {
+    std::lock_guard lock(mutex_);
+    auto const it = sids_.find(id);
+    return it == sids_.end() ? std::set<room>{} : it->second;
+}
+
+std::vector<room> in_memory_adapter::rooms() const {
+    std::lock_guard lock(mutex_);
+    std::vector<room> out;
+    out.reserve(rooms_.size());
+    for (auto const& [r, members] : rooms_)
+        out.push_back(r);
+    return out;
+}
+
+} // namespace sio::adapter

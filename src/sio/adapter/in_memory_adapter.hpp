@@ -1,0 +1,35 @@
+// The single-process adapter: room membership in two maps under one mutex.
+#pragma once
+
+#include "sio/adapter/adapter.hpp"
+
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace sio::adapter {
+
+class in_memory_adapter final : public adapter {
+public:
+    explicit in_memory_adapter(local_delivery& delivery)
+        : delivery_(delivery) {}
+
+    void add_all(socket_id const& id, std::vector<room> const& rooms) override;
+    void del(socket_id const& id, room const& r) override;
+    void del_all(socket_id const& id) override;
+    void broadcast(socketio::packet const& p, broadcast_options const& opts) override;
+    std::vector<socket_id> sockets(broadcast_options const& opts) const override;
+    std::set<room> socket_rooms(socket_id const& id) const override;
+    std::vector<room> rooms() const override;
+
+private:
+    /// Target computation; the caller holds mutex_.
+    std::vector<socket_id> targets(broadcast_options const& opts) const;
+
+    local_delivery& delivery_;
+    mutable std::mutex mutex_;
+    std::unordered_map<room, std::unordered_set<socket_id>> rooms_;
+    std::unordered_map<socket_id, std::set<room>> sids_;
+};
+
+} // namespace sio::adapter

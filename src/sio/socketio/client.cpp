@@ -1,0 +1,179 @@
+#include "sio/socketio/client.hpp"
+
+#include "sio/core/log.hpp"
+#include "sio/engineio/handshake.hpp"
+#include "sio/engineio/session.hpp"
+#include "sio/socketio/server_state.hpp"
+#include "sio/socketio/socket.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace sio::socketio {
+namespace {
+
+std::string_view reason_for(engineio::disconnect_reason r) {
+    using engineio::disconnect_reason;
+    switch (r) {
+    case disconnect_reason::transport_close:
+        return "transport close";
+    case disconnect_reason::ping_timeout:
+        return "ping timeout";
+    case disconnect_reason::parse_error:
+        return "parse error";
+    case disconnect_reason::forced_close:
+        return "forced close";
+    case disconnect_reason::server_shutdown:
+        return "server shutting down";
+    case disconnect_reason::transport_error:
+    case disconnect_reason::multiple_polling:
+    case disconnect_reason::payload_too_large:
+    case disconnect_reason::queue_full:
+        break;
+    }
+    return "transport error";
+}
+
+payload to_payload(boost::json::array&& args, std::vector<std::string>&& attachments) {
+    return payload{std::move(args), std::move(attachments)};
+}
+
+} // namespace
+
+client::client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::session> session)
+    : server_(std::move(server))
+    , session_(std::move(session))
+    , decoder_(server_->options.max_attachments)
+    , connect_timer_(session_->get_executor()) {}
+
+client::~client() = default;
+
+void client::start() {
+    connect_timer_.expires_after(server_->options.connect_timeout);
+    connect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+        auto self = weak.lock();
+        if (ec || !self || !self->sockets_.empty() || self->closed_)
+            return;
+        log::info("socket.io: no namespace joined within {} ms: closing",
+                  self->server_->options.connect_timeout.count());
+        self->session_->close();
+    });
+}
+
+void client::fail(std::string_view why) {
+    log::info("socket.io: closing connection {}: {}", session_->id(), why);
+    session_->close(engineio::disconnect_reason::parse_error);
+}
+
+void client::on_message(std::string text) {
+    if (closed_)
+        return;
+    auto r = decoder_.on_text(text);
+    if (r.error)
+        return fail(fmt::format("malformed packet ({})", to_string(*r.error)));
+    if (r.complete)
+        handle(std::move(*r.complete));
+}
+
+void client::on_binary(std::string bytes) {
+    if (closed_)
+        return;
+    auto r = decoder_.on_binary(std::move(bytes));
+    if (r.error)
+        return fail(fmt::format("malformed packet ({})", to_string(*r.error)));
+    if (r.complete)
+        handle(std::move(*r.complete));
+}
+
+void client::handle(packet p) {
+    if (p.type == packet_type::connect)
+        return connect(std::move(p));
+    if (p.type == packet_type::connect_error)
+        return fail("CONNECT_ERROR from a client");
+
+    auto const it = sockets_.find(p.nsp);
+    if (it == sockets_.end())
+        return fail(fmt::format("packet for namespace {:?}, which it has not joined", p.nsp));
+    auto s = it->second; // keep it alive through its handlers
+
+    switch (p.type) {
+    case packet_type::disconnect:
+        sockets_.erase(it);
+        s->on_closed("client namespace disconnect");
+        break;
+    case packet_type::event:
+    case packet_type::binary_event: {
+        auto& args = p.data->as_array();
+        auto& first = args.front();
+        std::string name =
+            first.is_string() ? std::string(first.as_string()) : boost::json::serialize(first);
+        args.erase(args.begin());
+        s->dispatch_event(std::move(name), to_payload(std::move(args), std::move(p.attachments)),
+                          p.id);
+        break;
+    }
+    case packet_type::ack:
+    case packet_type::binary_ack:
+        if (p.id)
+            s->dispatch_ack(*p.id,
+                            to_payload(std::move(p.data->as_array()), std::move(p.attachments)));
+        break;
+    case packet_type::connect:
+    case packet_type::connect_error:
+        break;
+    }
+}
+
+void client::connect(packet p) {
+    if (sockets_.contains(p.nsp))
+        return fail(fmt::format("a second CONNECT to {:?}", p.nsp));
+    auto const auth = p.data.value_or(boost::json::object{});
+    auto ns = server_->lookup(p.nsp, auth);
+    auto refuse = [&](connect_error const& e) {
+        packet answer;
+        answer.type = packet_type::connect_error;
+        answer.nsp = p.nsp;
+        boost::json::object body;
+        body["message"] = e.message;
+        if (e.data)
+            body["data"] = *e.data;
+        answer.data = std::move(body);
+        session_->send(engineio::make_text_message(encode_text(answer)));
+    };
+    if (!ns) {
+        log::info("socket.io: CONNECT to unknown namespace {:?} refused", p.nsp);
+        return refuse(connect_error{"Invalid namespace", std::nullopt});
+    }
+    auto s =
+        std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(), auth);
+    if (auto refused = ns->run_middleware(*s)) {
+        log::info("socket.io: CONNECT to {:?} refused by middleware: {}", p.nsp, refused->message);
+        return refuse(*refused);
+    }
+    sockets_.emplace(p.nsp, s);
+    ns->add(s);
+    connect_timer_.cancel();
+
+    packet answer;
+    answer.type = packet_type::connect;
+    answer.nsp = p.nsp;
+    answer.data = boost::json::object{{"sid", s->id()}};
+    s->send_packet(answer);
+    ns->notify_connection(s);
+}
+
+void client::forget(socket const& s) {
+    if (auto it = sockets_.find(s.nsp_name()); it != sockets_.end() && it->second.get() == &s)
+        sockets_.erase(it);
+}
+
+void client::on_close(engineio::disconnect_reason reason) {
+    closed_ = true;
+    connect_timer_.cancel();
+    auto sockets = std::move(sockets_);
+    sockets_.clear();
+    for (auto& [name, s] : sockets)
+        s->on_closed(reason_for(reason));
+}
+
+} // namespace sio::socketio

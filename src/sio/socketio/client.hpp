@@ -1,0 +1,54 @@
+// One Engine.IO session seen from Socket.IO: decodes packets, connects namespaces, routes
+// events to sockets, and ends them all when the session closes.
+#pragma once
+
+#include "sio/engineio/handler.hpp"
+#include "sio/socketio/packet.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace sio::engineio {
+class session;
+} // namespace sio::engineio
+
+namespace sio::socketio {
+
+class socket;
+class server_state;
+
+/// Runs on its session's strand.
+class client final : public engineio::session_listener,
+                     public std::enable_shared_from_this<client> {
+public:
+    client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::session> session);
+    ~client() override;
+
+    /// Starts the connect timeout.
+    void start();
+
+    void on_message(std::string text) override;
+    void on_binary(std::string bytes) override;
+    void on_close(engineio::disconnect_reason reason) override;
+
+    /// A socket left its namespace (server side); the connection stays.
+    void forget(socket const& s);
+    engineio::session& session() { return *session_; }
+
+private:
+    void handle(packet p);
+    void connect(packet p);
+    void fail(std::string_view why);
+
+    std::shared_ptr<server_state> server_;
+    std::shared_ptr<engineio::session> session_;
+    decoder decoder_;
+    std::unordered_map<std::string, std::shared_ptr<socket>> sockets_;
+    boost::asio::steady_timer connect_timer_;
+    bool closed_ = false;
+};
+
+} // namespace sio::socketio

@@ -1,0 +1,184 @@
+#include "sio/socketio/nsp.hpp"
+
+#include "sio/adapter/in_memory_adapter.hpp"
+#include "sio/engineio/session.hpp"
+#include "sio/socketio/socket.hpp"
+
+#include <stdexcept>
+
+namespace sio::socketio {
+
+packet make_event_packet(std::string_view nsp_name, std::string_view event_name, payload p) {
+    if (is_reserved_event(event_name))
+        throw std::invalid_argument(std::string(event_name) + " is a reserved event name");
+    packet out;
+    out.type = packet_type::event;
+    out.nsp = std::string(nsp_name);
+    boost::json::array args;
+    args.reserve(p.args.size() + 1);
+    args.emplace_back(boost::json::string(event_name));
+    for (auto& a : p.args)
+        args.push_back(std::move(a));
+    out.data = boost::json::value(std::move(args));
+    out.attachments = std::move(p.attachments);
+    return out;
+}
+
+// --- broadcast_operator --------------------------------------------------------------------
+
+broadcast_operator::broadcast_operator(std::shared_ptr<nsp> ns, adapter::broadcast_options opts)
+    : nsp_(std::move(ns))
+    , opts_(std::move(opts)) {}
+
+broadcast_operator broadcast_operator::to(std::string room) const {
+    auto opts = opts_;
+    opts.rooms.insert(std::move(room));
+    return {nsp_, std::move(opts)};
+}
+
+broadcast_operator broadcast_operator::except(std::string room) const {
+    auto opts = opts_;
+    opts.except.insert(std::move(room));
+    return {nsp_, std::move(opts)};
+}
+
+broadcast_operator broadcast_operator::volatile_() const {
+    auto opts = opts_;
+    opts.is_volatile = true;
+    return {nsp_, std::move(opts)};
+}
+
+broadcast_operator broadcast_operator::local() const {
+    auto opts = opts_;
+    opts.local = true;
+    return {nsp_, std::move(opts)};
+}
+
+void broadcast_operator::emit_payload(std::string_view event_name, payload p) const {
+    nsp_->get_adapter().broadcast(make_event_packet(nsp_->name(), event_name, std::move(p)), opts_);
+}
+
+std::vector<std::shared_ptr<socket>> broadcast_operator::sockets() const {
+    std::vector<std::shared_ptr<socket>> out;
+    for (auto const& id : nsp_->get_adapter().sockets(opts_)) {
+        if (auto s = nsp_->find(id))
+            out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void broadcast_operator::sockets_join(std::string const& room) const {
+    for (auto const& id : nsp_->get_adapter().sockets(opts_))
+        nsp_->get_adapter().add_all(id, {room});
+}
+
+void broadcast_operator::sockets_leave(std::string const& room) const {
+    for (auto const& id : nsp_->get_adapter().sockets(opts_))
+        nsp_->get_adapter().del(id, room);
+}
+
+void broadcast_operator::disconnect_sockets(bool close) const {
+    for (auto const& s : sockets())
+        s->disconnect(close);
+}
+
+// --- nsp -----------------------------------------------------------------------------------
+
+nsp::nsp(std::string name)
+    : name_(std::move(name))
+    , adapter_(std::make_unique<adapter::in_memory_adapter>(*this)) {}
+
+nsp::~nsp() = default;
+
+void nsp::on_connection(connection_handler handler) {
+    connection_handlers_.push_back(std::move(handler));
+}
+
+void nsp::use(middleware mw) {
+    middlewares_.push_back(std::move(mw));
+}
+
+void nsp::inherit(nsp const& parent) {
+    connection_handlers_ = parent.connection_handlers_;
+    middlewares_ = parent.middlewares_;
+}
+
+broadcast_operator nsp::all() {
+    return {shared_from_this(), {}};
+}
+broadcast_operator nsp::to(std::string room) {
+    return all().to(std::move(room));
+}
+broadcast_operator nsp::except(std::string room) {
+    return all().except(std::move(room));
+}
+broadcast_operator nsp::volatile_() {
+    return all().volatile_();
+}
+broadcast_operator nsp::local() {
+    return all().local();
+}
+
+std::shared_ptr<socket> nsp::find(std::string const& id) const {
+    std::lock_guard lock(mutex_);
+    auto const it = sockets_.find(id);
+    return it == sockets_.end() ? nullptr : it->second.lock();
+}
+
+std::size_t nsp::socket_count() const {
+    std::lock_guard lock(mutex_);
+    return sockets_.size();
+}
+
+std::optional<connect_error> nsp::run_middleware(socket& s) const {
+    for (auto const& mw : middlewares_) {
+        if (auto refused = mw(s))
+            return refused;
+    }
+    return std::nullopt;
+}
+
+void nsp::add(std::shared_ptr<socket> const& s) {
+    {
+        std::lock_guard lock(mutex_);
+        sockets_[s->id()] = s;
+    }
+    adapter_->add_all(s->id(), {s->id()});
+}
+
+void nsp::remove(socket const& s) {
+    adapter_->del_all(s.id());
+    std::lock_guard lock(mutex_);
+    sockets_.erase(s.id());
+}
+
+void nsp::notify_connection(std::shared_ptr<socket> const& s) const {
+    for (auto const& h : connection_handlers_)
+        h(s);
+}
+
+void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& p,
+                  bool is_volatile) {
+    // Encoded once; every recipient's queue shares the same buffers.
+    std::vector<engineio::message> frames;
+    frames.reserve(1 + p.attachments.size());
+    frames.push_back(engineio::make_text_message(encode_text(p)));
+    for (auto const& a : p.attachments)
+        frames.push_back(engineio::make_binary_message(a));
+
+    std::vector<std::shared_ptr<socket>> recipients;
+    recipients.reserve(targets.size());
+    {
+        std::lock_guard lock(mutex_);
+        for (auto const& id : targets) {
+            if (auto it = sockets_.find(id); it != sockets_.end()) {
+                if (auto s = it->second.lock())
+                    recipients.push_back(std::move(s));
+            }
+        }
+    }
+    for (auto const& s : recipients)
+        s->send_frames(frames, is_volatile);
+}
+
+} // namespace sio::socketio

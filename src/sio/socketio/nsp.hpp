@@ -1,0 +1,114 @@
+// A namespace: its connection handlers and middleware, its sockets, its adapter; and the
+// broadcast builder (to / except / volatile / local).
+#pragma once
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/socketio/payload.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sio::socketio {
+
+class socket;
+class nsp;
+
+/// A refusal from connect middleware: sent as CONNECT_ERROR {"message":..., "data":...}.
+struct connect_error {
+    std::string message;
+    std::optional<boost::json::value> data;
+};
+
+using connection_handler = std::function<void(std::shared_ptr<socket> const&)>;
+/// Runs before a socket joins; returns an error to refuse it.
+using middleware = std::function<std::optional<connect_error>(socket&)>;
+
+/// An immutable broadcast description; each builder call returns a new one.
+/// Thread safety: any thread.
+class broadcast_operator {
+public:
+    broadcast_operator(std::shared_ptr<nsp> ns, adapter::broadcast_options opts);
+
+    broadcast_operator to(std::string room) const;
+    broadcast_operator in(std::string room) const { return to(std::move(room)); }
+    broadcast_operator except(std::string room) const;
+    /// May be dropped for clients that are not keeping up.
+    broadcast_operator volatile_() const;
+    /// Only this server's sockets (a no-op until there are several servers).
+    broadcast_operator local() const;
+
+    template <class... Args>
+    void emit(std::string_view event_name, Args&&... args) const {
+        emit_payload(event_name, make_payload(std::forward<Args>(args)...));
+    }
+    void emit_payload(std::string_view event_name, payload p) const;
+
+    /// The matching sockets of this server.
+    std::vector<std::shared_ptr<socket>> sockets() const;
+    void sockets_join(std::string const& room) const;
+    void sockets_leave(std::string const& room) const;
+    void disconnect_sockets(bool close = false) const;
+
+private:
+    std::shared_ptr<nsp> nsp_;
+    adapter::broadcast_options opts_;
+};
+
+/// Thread safety: use(), on_connection() before the server starts; the rest from any thread.
+class nsp : public adapter::local_delivery, public std::enable_shared_from_this<nsp> {
+public:
+    explicit nsp(std::string name);
+    ~nsp() override;
+
+    std::string const& name() const { return name_; }
+
+    void on_connection(connection_handler handler);
+    void use(middleware mw);
+
+    broadcast_operator to(std::string room);
+    broadcast_operator in(std::string room) { return to(std::move(room)); }
+    broadcast_operator except(std::string room);
+    broadcast_operator volatile_();
+    broadcast_operator local();
+    /// Every socket of the namespace.
+    broadcast_operator all();
+    template <class... Args>
+    void emit(std::string_view event_name, Args&&... args) {
+        all().emit(event_name, std::forward<Args>(args)...);
+    }
+
+    std::shared_ptr<socket> find(std::string const& id) const;
+    std::size_t socket_count() const;
+    adapter::adapter& get_adapter() { return *adapter_; }
+
+    // --- used by client ---
+    std::optional<connect_error> run_middleware(socket& s) const;
+    void add(std::shared_ptr<socket> const& s);
+    void remove(socket const& s);
+    void notify_connection(std::shared_ptr<socket> const& s) const;
+    /// Copies the handlers of `parent` (a dynamic namespace's template).
+    void inherit(nsp const& parent);
+
+    void deliver(std::vector<adapter::socket_id> const& targets, packet const& p,
+                 bool is_volatile) override;
+
+private:
+    std::string name_;
+    std::vector<connection_handler> connection_handlers_;
+    std::vector<middleware> middlewares_;
+    std::unique_ptr<adapter::adapter> adapter_;
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, std::weak_ptr<socket>> sockets_;
+};
+
+/// An event packet for `name` and `p`; throws std::invalid_argument for reserved names.
+packet make_event_packet(std::string_view nsp_name, std::string_view event_name, payload p);
+
+} // namespace sio::socketio

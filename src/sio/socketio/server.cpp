@@ -1,0 +1,68 @@
+#include "sio/socketio/server.hpp"
+
+#include "sio/engineio/server.hpp"
+#include "sio/socketio/client.hpp"
+#include "sio/socketio/server_state.hpp"
+
+namespace sio::socketio {
+
+std::shared_ptr<engineio::session_listener>
+server_state::on_open(std::shared_ptr<engineio::session> const& s) {
+    auto c = std::make_shared<client>(shared_from_this(), s);
+    c->start();
+    return c;
+}
+
+std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::value const& auth) {
+    std::lock_guard lock(mutex_);
+    if (auto it = namespaces_.find(name); it != namespaces_.end())
+        return it->second;
+    for (auto const& d : dynamic_) {
+        if (d.accept(name, auth)) {
+            auto ns = std::make_shared<nsp>(name);
+            d.setup(*ns);
+            namespaces_.emplace(name, ns);
+            return ns;
+        }
+    }
+    return nullptr;
+}
+
+nsp& server_state::of(std::string const& name) {
+    std::lock_guard lock(mutex_);
+    auto& slot = namespaces_[name.empty() || name.front() != '/' ? "/" + name : name];
+    if (!slot)
+        slot = std::make_shared<nsp>(name.empty() || name.front() != '/' ? "/" + name : name);
+    return *slot;
+}
+
+void server_state::add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup) {
+    std::lock_guard lock(mutex_);
+    dynamic_.push_back({std::move(accept), std::move(setup)});
+}
+
+server::server(net::io_context& ioc, server_options options)
+    : state_(std::make_shared<server_state>(std::move(options)))
+    , engine_(std::make_shared<engineio::server>(ioc, state_->options.engine, state_)) {
+    state_->of("/");
+}
+
+server::~server() = default;
+
+std::shared_ptr<engineio::server> server::engine() const {
+    return engine_;
+}
+
+std::string const& server::path() const {
+    return engine_->settings().path;
+}
+
+nsp& server::of(std::string const& name) {
+    return state_->of(name);
+}
+
+void server::of(namespace_predicate accept, std::function<void(nsp&)> setup) {
+    state_->add_dynamic(std::move(accept), std::move(setup));
+}
+
+} // namespace sio::socketio

@@ -1,0 +1,71 @@
+// The Socket.IO server: namespaces (static and dynamic) over an Engine.IO endpoint.
+#pragma once
+
+#include "sio/engineio/config.hpp"
+#include "sio/socketio/nsp.hpp"
+#include "sio/socketio/socket.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sio::engineio {
+class server;
+} // namespace sio::engineio
+
+namespace sio::socketio {
+
+struct server_options {
+    server_options() { engine.path = "/socket.io/"; }
+    engineio::config engine;
+    /// A connection that joins no namespace within this time is closed.
+    std::chrono::milliseconds connect_timeout{45000};
+    /// Binary attachments allowed in one packet.
+    std::size_t max_attachments = 10;
+};
+
+/// Decides whether an unknown namespace name may be created on the fly.
+using namespace_predicate =
+    std::function<bool(std::string_view name, boost::json::value const& auth)>;
+
+class server_state;
+
+/// Thread safety: configure (of, use, on_connection) before serving; emits and broadcasts
+/// from any thread, any time.
+class server {
+public:
+    server(net::io_context& ioc, server_options options = {});
+    ~server();
+    server(server const&) = delete;
+    server& operator=(server const&) = delete;
+
+    /// The Engine.IO endpoint to mount on the HTTP server at path().
+    std::shared_ptr<engineio::server> engine() const;
+    std::string const& path() const;
+
+    /// The namespace `name` ("/chat"), created on first use.
+    nsp& of(std::string const& name);
+    /// Namespaces created on demand when `accept` says so; `setup` configures each new one.
+    void of(namespace_predicate accept, std::function<void(nsp&)> setup);
+
+    /// The main namespace "/".
+    nsp& main() { return of("/"); }
+    void on_connection(connection_handler handler) { main().on_connection(std::move(handler)); }
+    void use(middleware mw) { main().use(std::move(mw)); }
+    broadcast_operator to(std::string room) { return main().to(std::move(room)); }
+    broadcast_operator except(std::string room) { return main().except(std::move(room)); }
+    broadcast_operator volatile_() { return main().volatile_(); }
+    template <class... Args>
+    void emit(std::string_view event_name, Args&&... args) {
+        main().emit(event_name, std::forward<Args>(args)...);
+    }
+
+private:
+    std::shared_ptr<server_state> state_;
+    std::shared_ptr<engineio::server> engine_;
+};
+
+} // namespace sio::socketio

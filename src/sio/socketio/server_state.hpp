@@ -1,0 +1,39 @@
+// What the Socket.IO server shares with its clients: options and the namespace table.
+#pragma once
+
+#include "sio/engineio/handler.hpp"
+#include "sio/socketio/nsp.hpp"
+#include "sio/socketio/server.hpp"
+
+#include <map>
+#include <mutex>
+
+namespace sio::socketio {
+
+class server_state final : public engineio::handler,
+                           public std::enable_shared_from_this<server_state> {
+public:
+    explicit server_state(server_options opts)
+        : options(std::move(opts)) {}
+
+    std::shared_ptr<engineio::session_listener>
+    on_open(std::shared_ptr<engineio::session> const& s) override;
+
+    /// The namespace for a CONNECT, creating a dynamic one if a predicate accepts it.
+    std::shared_ptr<nsp> lookup(std::string const& name, boost::json::value const& auth);
+    nsp& of(std::string const& name);
+    void add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup);
+
+    server_options const options;
+
+private:
+    struct dynamic {
+        namespace_predicate accept;
+        std::function<void(nsp&)> setup;
+    };
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<nsp>> namespaces_;
+    std::vector<dynamic> dynamic_;
+};
+
+} // namespace sio::socketio

@@ -1,0 +1,229 @@
+#include "sio/socketio/socket.hpp"
+
+#include "sio/core/log.hpp"
+#include "sio/engineio/session.hpp"
+#include "sio/socketio/client.hpp"
+#include "sio/socketio/nsp.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+namespace sio::socketio {
+
+// --- event ---------------------------------------------------------------------------------
+
+event::event(std::shared_ptr<socket> s, std::string name, payload args,
+             std::optional<std::uint64_t> id)
+    : socket_(std::move(s))
+    , name_(std::move(name))
+    , payload_(std::move(args))
+    , id_(id) {}
+
+void event::ack_payload(payload p) {
+    if (!id_ || acked_)
+        return;
+    acked_ = true;
+    packet ack;
+    ack.type = packet_type::ack;
+    ack.nsp = socket_->nsp_name();
+    ack.id = id_;
+    ack.data = boost::json::value(std::move(p.args));
+    ack.attachments = std::move(p.attachments);
+    socket_->send_packet(ack);
+}
+
+void log_bad_arguments(socket const& s, std::string_view event_name) {
+    log::info("socket.io {}: event {:?} with arguments of the wrong type: ignored", s.id(),
+              event_name);
+}
+
+// --- socket --------------------------------------------------------------------------------
+
+struct socket::pending_ack {
+    explicit pending_ack(net::any_io_executor ex)
+        : timer(std::move(ex)) {}
+    net::steady_timer timer;
+    ack_callback callback;
+};
+
+socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
+               std::weak_ptr<client> owner, boost::json::value auth)
+    : id_(std::move(id))
+    , nsp_(std::move(ns))
+    , session_(std::move(session))
+    , client_(std::move(owner))
+    , auth_(auth.is_null() ? boost::json::value(boost::json::object{}) : std::move(auth)) {}
+
+socket::~socket() = default;
+
+std::string const& socket::nsp_name() const {
+    return nsp_->name();
+}
+
+net::any_io_executor const& socket::get_executor() const {
+    return session_->get_executor();
+}
+
+void socket::on(std::string event_name, event_handler handler) {
+    handlers_[std::move(event_name)] = std::move(handler);
+}
+
+void socket::on_any(event_handler handler) {
+    any_handlers_.push_back(std::move(handler));
+}
+
+void socket::on_disconnect(disconnect_handler handler) {
+    disconnect_handlers_.push_back(std::move(handler));
+}
+
+void socket::send_packet(packet const& p, bool is_volatile) {
+    std::vector<engineio::message> frames;
+    frames.reserve(1 + p.attachments.size());
+    frames.push_back(engineio::make_text_message(encode_text(p)));
+    for (auto const& a : p.attachments)
+        frames.push_back(engineio::make_binary_message(a));
+    session_->send(std::move(frames), is_volatile);
+}
+
+void socket::send_frames(std::vector<engineio::message> const& frames, bool is_volatile) {
+    session_->send(frames, is_volatile);
+}
+
+void socket::emit_payload(std::string_view event_name, payload p, bool is_volatile) {
+    send_packet(make_event_packet(nsp_name(), event_name, std::move(p)), is_volatile);
+}
+
+void socket::emit_with_ack(std::string_view event_name, payload p,
+                           std::chrono::milliseconds timeout, ack_callback callback) {
+    auto packet = make_event_packet(nsp_name(), event_name, std::move(p));
+    net::dispatch(get_executor(), [self = shared_from_this(), packet = std::move(packet), timeout,
+                                   callback = std::move(callback)]() mutable {
+        if (!self->connected_) {
+            callback(ack_result{true, {}});
+            return;
+        }
+        auto const id = self->next_ack_id_++;
+        auto pending = std::make_shared<pending_ack>(self->get_executor());
+        pending->callback = std::move(callback);
+        pending->timer.expires_after(timeout);
+        pending->timer.async_wait(
+            [weak = std::weak_ptr<socket>(self), id](boost::system::error_code ec) {
+                auto s = weak.lock();
+                if (ec || !s)
+                    return;
+                auto it = s->acks_.find(id);
+                if (it == s->acks_.end())
+                    return;
+                auto cb = std::move(it->second->callback);
+                s->acks_.erase(it);
+                cb(ack_result{true, {}});
+            });
+        self->acks_.emplace(id, std::move(pending));
+        packet.id = id;
+        self->send_packet(packet);
+    });
+}
+
+void socket::dispatch_ack(std::uint64_t id, payload args) {
+    auto it = acks_.find(id);
+    if (it == acks_.end())
+        return; // unknown or already answered: ignored, as the reference does
+    auto pending = std::move(it->second);
+    acks_.erase(it);
+    pending->timer.cancel();
+    pending->callback(ack_result{false, std::move(args)});
+}
+
+void socket::dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id) {
+    event ev(shared_from_this(), std::move(name), std::move(args), id);
+    try {
+        for (auto const& h : any_handlers_)
+            h(*this, ev);
+        if (auto it = handlers_.find(ev.name()); it != handlers_.end())
+            it->second(*this, ev);
+        else if (any_handlers_.empty())
+            log::info("socket.io {}: no handler for event {:?}: ignored", id_, ev.name());
+    } catch (std::exception const& e) {
+        // A failing handler is the application's bug; the connection carries on.
+        log::error("socket.io {}: handler for {:?} threw: {}", id_, ev.name(), e.what());
+    }
+}
+
+void socket::join(std::string const& room) {
+    nsp_->get_adapter().add_all(id_, {room});
+}
+
+void socket::join(std::vector<std::string> const& rooms) {
+    nsp_->get_adapter().add_all(id_, rooms);
+}
+
+void socket::leave(std::string const& room) {
+    nsp_->get_adapter().del(id_, room);
+}
+
+std::set<std::string> socket::rooms() const {
+    return nsp_->get_adapter().socket_rooms(id_);
+}
+
+broadcast_operator socket::to(std::string room) const {
+    adapter::broadcast_options opts;
+    opts.rooms.insert(std::move(room));
+    opts.except.insert(id_); // every socket is in the room named by its id
+    return broadcast_operator(nsp_, std::move(opts));
+}
+
+broadcast_operator socket::except(std::string room) const {
+    adapter::broadcast_options opts;
+    opts.except.insert(std::move(room));
+    opts.except.insert(id_);
+    return broadcast_operator(nsp_, std::move(opts));
+}
+
+broadcast_operator socket::broadcast() const {
+    adapter::broadcast_options opts;
+    opts.except.insert(id_);
+    return broadcast_operator(nsp_, std::move(opts));
+}
+
+void socket::disconnect(bool close) {
+    net::dispatch(get_executor(), [self = shared_from_this(), close] {
+        if (!self->connected_)
+            return;
+        packet bye;
+        bye.type = packet_type::disconnect;
+        bye.nsp = self->nsp_name();
+        self->send_packet(bye);
+        if (auto c = self->client_.lock())
+            c->forget(*self);
+        self->on_closed("server namespace disconnect");
+        if (close)
+            self->session_->close();
+    });
+}
+
+void socket::on_closed(std::string_view reason) {
+    if (!connected_)
+        return;
+    connected_ = false;
+    nsp_->remove(*this);
+    auto acks = std::move(acks_);
+    acks_.clear();
+    for (auto& [id, pending] : acks) {
+        pending->timer.cancel();
+        pending->callback(ack_result{true, {}});
+    }
+    auto handlers = std::move(disconnect_handlers_);
+    disconnect_handlers_.clear();
+    for (auto const& h : handlers) {
+        try {
+            h(*this, reason);
+        } catch (std::exception const& e) {
+            log::error("socket.io {}: disconnect handler threw: {}", id_, e.what());
+        }
+    }
+    // Handlers may hold this socket; dropping them breaks such cycles.
+    handlers_.clear();
+    any_handlers_.clear();
+}
+
+} // namespace sio::socketio

@@ -1,0 +1,172 @@
+// A client's connection to one namespace: event handlers, emits, acks both ways, rooms.
+#pragma once
+
+#include "sio/adapter/adapter.hpp"
+#include "sio/core/net.hpp"
+#include "sio/socketio/payload.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+namespace sio::engineio {
+class session;
+struct message;
+} // namespace sio::engineio
+
+namespace sio::socketio {
+
+class socket;
+class nsp;
+class client;
+class broadcast_operator;
+
+/// One incoming event, as a handler sees it.
+class event {
+public:
+    event(std::shared_ptr<socket> s, std::string name, payload args,
+          std::optional<std::uint64_t> id);
+
+    std::string const& name() const { return name_; }
+    boost::json::array const& args() const { return payload_.args; }
+    payload const& data() const { return payload_; }
+    /// Argument i as T, or nullopt when absent or of another type.
+    template <class T>
+    std::optional<T> arg(std::size_t i) const {
+        return payload_.get<T>(i);
+    }
+    /// The bytes of argument i when it is binary.
+    std::string const* binary(std::size_t i) const { return payload_.binary_at(i); }
+
+    /// Whether the client asked for an acknowledgement.
+    bool wants_ack() const { return id_.has_value(); }
+    /// Acknowledges with these arguments; at most once, later calls are ignored.
+    template <class... Args>
+    void ack(Args&&... args) {
+        ack_payload(make_payload(std::forward<Args>(args)...));
+    }
+    void ack_payload(payload p);
+
+private:
+    std::shared_ptr<socket> socket_;
+    std::string name_;
+    payload payload_;
+    std::optional<std::uint64_t> id_;
+    bool acked_ = false;
+};
+
+using event_handler = std::function<void(socket&, event&)>;
+using disconnect_handler = std::function<void(socket&, std::string_view reason)>;
+
+/// The outcome of an emit with an acknowledgement.
+struct ack_result {
+    bool timed_out = false; ///< also set when the socket disconnected first
+    payload args;
+};
+using ack_callback = std::function<void(ack_result)>;
+
+/// Thread safety: emit, join, leave, disconnect and the broadcast builders may be called
+/// from any thread. on(), on_any() and on_disconnect() belong in the connection handler
+/// (the socket's strand). Handlers run on the socket's strand.
+class socket : public std::enable_shared_from_this<socket> {
+public:
+    socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
+           std::weak_ptr<client> owner, boost::json::value auth);
+    ~socket();
+
+    std::string const& id() const { return id_; }
+    std::string const& nsp_name() const;
+    /// The CONNECT payload (the client's `auth` option); an empty object when none.
+    boost::json::value const& auth() const { return auth_; }
+    /// Free for the application (Node's socket.data). Strand only.
+    boost::json::value& data() { return data_; }
+    bool connected() const { return connected_; }
+    /// The executor of the socket's strand.
+    net::any_io_executor const& get_executor() const;
+
+    void on(std::string event_name, event_handler handler);
+    /// Typed convenience: the handler receives the first arguments converted to Args; an event
+    /// whose arguments do not convert is logged and dropped.
+    template <class... Args, class F>
+    void on_typed(std::string event_name, F handler);
+    /// Catch-all: called for every event, before its own handler.
+    void on_any(event_handler handler);
+    void on_disconnect(disconnect_handler handler);
+
+    template <class... Args>
+    void emit(std::string_view event_name, Args&&... args) {
+        emit_payload(event_name, make_payload(std::forward<Args>(args)...));
+    }
+    void emit_payload(std::string_view event_name, payload p, bool is_volatile = false);
+    /// Emits and waits for the client's acknowledgement, or `timeout`.
+    void emit_with_ack(std::string_view event_name, payload p, std::chrono::milliseconds timeout,
+                       ack_callback callback);
+
+    void join(std::string const& room);
+    void join(std::vector<std::string> const& rooms);
+    void leave(std::string const& room);
+    std::set<std::string> rooms() const;
+
+    /// Broadcasts that exclude this socket: to(room) reaches the room's other members,
+    /// broadcast() every other socket of the namespace.
+    broadcast_operator to(std::string room) const;
+    broadcast_operator except(std::string room) const;
+    broadcast_operator broadcast() const;
+
+    /// Leaves the namespace ("server namespace disconnect"); `close` also ends the
+    /// underlying connection.
+    void disconnect(bool close = false);
+
+    // --- used by client, on the strand ---
+    void dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id);
+    void dispatch_ack(std::uint64_t id, payload args);
+    /// The socket is gone (client or transport side); handlers learn the reason.
+    void on_closed(std::string_view reason);
+    void send_packet(packet const& p, bool is_volatile = false);
+    /// Frames already encoded (a broadcast's shared buffers). Any thread.
+    void send_frames(std::vector<engineio::message> const& frames, bool is_volatile);
+
+private:
+    struct pending_ack;
+
+    std::string id_;
+    std::shared_ptr<nsp> nsp_;
+    std::shared_ptr<engineio::session> session_;
+    std::weak_ptr<client> client_;
+    boost::json::value auth_;
+    boost::json::value data_;
+    bool connected_ = true;
+
+    std::unordered_map<std::string, event_handler> handlers_;
+    std::vector<event_handler> any_handlers_;
+    std::vector<disconnect_handler> disconnect_handlers_;
+    std::uint64_t next_ack_id_ = 0;
+    std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
+};
+
+void log_bad_arguments(socket const& s, std::string_view event_name);
+
+template <class... Args, class F>
+void socket::on_typed(std::string event_name, F handler) {
+    on(event_name, [handler = std::move(handler)](socket& s, event& ev) {
+        auto converted = [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return std::tuple<std::optional<Args>...>{ev.arg<Args>(I)...};
+        }
+        (std::index_sequence_for<Args...>{});
+        bool const ok =
+            std::apply([](auto const&... o) { return (o.has_value() && ...); }, converted);
+        if (!ok) {
+            log_bad_arguments(s, ev.name());
+            return;
+        }
+        std::apply([&](auto&... o) { handler(s, std::move(*o)...); }, converted);
+    });
+}
+
+} // namespace sio::socketio
