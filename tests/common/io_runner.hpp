@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -51,17 +52,19 @@ public:
         return true;
     }
 
-    /// Runs `a` on the io_context; fails the test if it does not finish within `timeout`.
+    /// Runs `a` on a strand of the io_context (so a test's own handlers never race each
+    /// other); fails the test if it does not finish within `timeout`.
     template <class T>
     T run(net::awaitable<T> a, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
         std::promise<T> done;
         auto future = done.get_future();
-        net::co_spawn(ioc_, std::move(a), [&done](std::exception_ptr e, auto... value) {
-            if (e)
-                done.set_exception(e);
-            else
-                done.set_value(std::move(value)...);
-        });
+        net::co_spawn(net::make_strand(ioc_), std::move(a),
+                      [&done](std::exception_ptr e, auto... value) {
+                          if (e)
+                              done.set_exception(e);
+                          else
+                              done.set_value(std::move(value)...);
+                      });
         if (future.wait_for(timeout) != std::future_status::ready) {
             ioc_.stop(); // the coroutine still refers to `done`: end it before returning
             BOOST_FAIL("coroutine did not finish within the deadline");

@@ -46,20 +46,26 @@ public:
     awaitable<std::optional<ws_frame>>
     read(std::chrono::milliseconds timeout = std::chrono::seconds(3)) {
         // A timeout cancels the read, which leaves the stream unusable: tests treat it as
-        // the end of the conversation.
-        auto timed_out = std::make_shared<bool>(false);
+        // the end of the conversation. The flag outlives this call: a timer handler that was
+        // already queued when the read finished must not touch the stream.
+        struct watch {
+            bool armed = true;
+            bool fired = false;
+        };
+        auto w = std::make_shared<watch>();
         net::steady_timer timer(co_await net::this_coro::executor, timeout);
-        timer.async_wait([this, timed_out](boost::system::error_code ec) {
-            if (!ec) {
-                *timed_out = true;
+        timer.async_wait([this, w](boost::system::error_code ec) {
+            if (!ec && w->armed) {
+                w->fired = true;
                 beast::get_lowest_layer(ws_).cancel();
             }
         });
         beast::flat_buffer buffer;
         auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
+        w->armed = false;
         timer.cancel();
         if (ec) {
-            closed_ = !*timed_out;
+            closed_ = !w->fired;
             co_return std::nullopt;
         }
         co_return ws_frame{beast::buffers_to_string(buffer.data()), ws_.got_binary()};

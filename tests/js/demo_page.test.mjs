@@ -5,18 +5,24 @@
 // Optional: CHROMIUM (default /usr/bin/chromium).
 //
 // The server is started as `$SIO_DEMO --host 127.0.0.1 --port 0 --www $SIO_WWW` and must
-// print "Server running on port <port> (development|production)." on stdout (flushed).
+// print "Server running on port <port> (development|production)." on stdout (flushed), then
+// one flushed stdout line per chapter event ("[socket.io] A client connected." and so on).
+//
+// The Socket.IO case saves a screenshot of the page to $SIO_SCREENSHOT
+// (default /tmp/demo-page.png).
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { EventEmitter } from 'node:events'
 import { chromium } from 'playwright-core'
 
 const SERVER_START_TIMEOUT_MS = 15_000
 const TEST_TIMEOUT_MS = 60_000
 const READY_LINE = /Server running on port (\d+) \((development|production)\)\./
 const PAGE_TITLE = 'Socket.IO — Hello App'
+const SCREENSHOT_PATH = process.env.SIO_SCREENSHOT || '/tmp/demo-page.png'
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -33,7 +39,9 @@ const CHROMIUM_ARGS = [
 
 /**
  * Start the demo server on an ephemeral port.
- * Resolves to { child, port, mode, output } once the ready line is printed.
+ * Resolves to { child, port, mode, output, stdout, lines } once the ready line is printed:
+ * output is every line (stderr ones prefixed), stdout the stdout lines only, and `lines`
+ * emits 'stdout' for each new stdout line.
  */
 function startServer(binary, www, timeoutMs = SERVER_START_TIMEOUT_MS) {
   // Own process group, so the server and anything it starts can be killed together.
@@ -44,6 +52,8 @@ function startServer(binary, www, timeoutMs = SERVER_START_TIMEOUT_MS) {
   liveServers.add(child)
   child.once('exit', () => liveServers.delete(child))
   const output = [] // every stdout/stderr line, for diagnostics
+  const stdoutLines = []
+  const lines = new EventEmitter()
 
   createInterface({ input: child.stderr }).on('line', (line) => output.push(`[stderr] ${line}`))
   const stdout = createInterface({ input: child.stdout })
@@ -63,11 +73,13 @@ function startServer(binary, www, timeoutMs = SERVER_START_TIMEOUT_MS) {
     )
     stdout.on('line', (line) => {
       output.push(line)
+      stdoutLines.push(line)
+      lines.emit('stdout', line)
       const m = READY_LINE.exec(line)
       if (m && !settled) {
         settled = true
         clearTimeout(timer)
-        resolve({ child, port: Number(m[1]), mode: m[2], output })
+        resolve({ child, port: Number(m[1]), mode: m[2], output, stdout: stdoutLines, lines })
       }
     })
     child.once('error', (err) => fail(`could not start ${binary}: ${err.message}`))
@@ -123,6 +135,34 @@ function stopServer(child, graceMs = 5_000) {
   })
 }
 
+/**
+ * Resolves once predicate(lines) holds, where lines are the server's stdout lines from
+ * index `from` on; resolves to those lines.
+ */
+function waitForStdout(server, from, predicate, timeoutMs, what) {
+  const current = () => server.stdout.slice(from)
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!predicate(current())) return
+      clearTimeout(timer)
+      server.lines.off('stdout', check)
+      resolve(current())
+    }
+    const timer = setTimeout(() => {
+      server.lines.off('stdout', check)
+      reject(
+        new Error(
+          `server stdout: ${what} not seen within ${timeoutMs} ms\n--- server output ---\n${server.output.join('\n')}`,
+        ),
+      )
+    }, timeoutMs)
+    server.lines.on('stdout', check)
+    check()
+  })
+}
+
+const countLines = (lines, line) => lines.filter((l) => l === line).length
+
 // ---------------------------------------------------------------------------
 // Page helpers
 
@@ -132,10 +172,11 @@ const pageState = new WeakMap() // page -> { consoleMessages, pageErrors, respon
 async function openTrackedPage(browser) {
   const context = await browser.newContext()
   const page = await context.newPage()
-  const state = { consoleMessages: [], pageErrors: [], responses: [] }
+  const state = { consoleMessages: [], pageErrors: [], responses: [], webSockets: [] }
   pageState.set(page, state)
   page.on('console', (msg) => state.consoleMessages.push({ type: msg.type(), text: msg.text() }))
   page.on('pageerror', (err) => state.pageErrors.push(err))
+  page.on('websocket', (ws) => state.webSockets.push(ws))
   page.on('response', (res) => state.responses.push({ url: res.url(), status: res.status() }))
   page.on('requestfailed', (req) =>
     state.responses.push({ url: req.url(), status: 0, failure: req.failure()?.errorText }),
@@ -257,6 +298,85 @@ describe('demo page in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         [],
         `page errors:\n${describeState(state)}`,
       )
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('talks Socket.IO with the server: connect, join, three hellos, disconnect', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const CONNECTED = '[socket.io] A client connected.'
+    const DISCONNECTED = '[socket.io] A client disconnected.'
+    const expectedConsole = [
+      '[socket.io] Connected.',
+      '[socket.io] Server: Hello everyone!',
+      '[socket.io] Server: Hello clients of room hello-1234!',
+      '[socket.io] Server: Hello you!',
+    ]
+    const serverOutput = () => `\n--- server output ---\n${server.output.join('\n')}`
+
+    // Earlier pages have gone from the server: as many disconnects as connects so far.
+    await waitForStdout(
+      server,
+      0,
+      (ls) => countLines(ls, DISCONNECTED) === countLines(ls, CONNECTED),
+      5_000,
+      'the earlier pages\' disconnect lines',
+    )
+    const from = server.stdout.length
+
+    const { context, page, state } = await openTrackedPage(browser)
+    try {
+      const response = await page.goto(baseUrl, { waitUntil: 'load', timeout: 20_000 })
+      assert.equal(response?.status(), 200, `GET ${baseUrl}`)
+
+      // The console: Connected., then the three hellos in order.
+      const socketLines = (ms) => ms.map((m) => m.text).filter((t) => t.startsWith('[socket.io]'))
+      await waitForConsole(page, (ms) => socketLines(ms).length >= expectedConsole.length, 10_000)
+      await page.waitForTimeout(300) // anything extra would show up now
+      assert.deepEqual(socketLines(state.consoleMessages), expectedConsole, describeState(state))
+
+      // The page shows the same lines and the connected status.
+      await page.waitForFunction((n) => document.querySelectorAll('#log li').length >= n, expectedConsole.length, {
+        timeout: 5_000,
+      })
+      assert.deepEqual(await page.locator('#log li').allTextContents(), expectedConsole, '#log')
+      assert.equal(await page.textContent('#status'), 'connected', '#status')
+      assert.equal(await page.getAttribute('#status', 'data-status'), 'connected', '#status data-status')
+
+      // The server's terminal.
+      await waitForStdout(
+        server,
+        from,
+        (ls) => ls.includes('[socket.io] Client: Hello!'),
+        5_000,
+        'the Client: Hello! line',
+      )
+      const lines = server.stdout.slice(from)
+      assert.deepEqual(
+        lines,
+        [CONNECTED, '[socket.io] A client joined room hello-1234.', '[socket.io] Client: Hello!'],
+        `server stdout${serverOutput()}`,
+      )
+
+      // The browser upgraded to WebSocket (and that is what gets closed below).
+      const ws = state.webSockets.find((w) => /\/socket\.io\/\?.*transport=websocket/.test(w.url()))
+      assert.ok(ws, `no Socket.IO WebSocket; WebSockets: ${state.webSockets.map((w) => w.url()).join(', ')}`)
+      assert.equal(ws.isClosed(), false, 'the Socket.IO WebSocket closed')
+
+      // Nothing went wrong on the page.
+      assert.deepEqual(state.pageErrors.map((e) => String(e)), [], `page errors:\n${describeState(state)}`)
+      const consoleErrors = state.consoleMessages.filter((m) => m.type === 'error')
+      assert.deepEqual(consoleErrors, [], `console errors:\n${describeState(state)}`)
+      const bad = state.responses.filter((r) => r.status >= 400)
+      assert.deepEqual(bad, [], 'failed requests')
+
+      await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true })
+
+      // Closing the page ends the connection; the server notices within a few seconds.
+      await page.close()
+      await waitForStdout(server, from, (ls) => ls.includes(DISCONNECTED), 5_000, 'the disconnect line')
+      assert.equal(countLines(server.stdout.slice(from), DISCONNECTED), 1, `disconnect lines${serverOutput()}`)
+      assert.equal(server.child.exitCode, null, `server exited${serverOutput()}`)
     } finally {
       await context.close()
     }

@@ -127,8 +127,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
         }
         std::lock_guard lock(mutex);
         connections.erase(id);
+        // The grace timer lives on the acceptor's strand: cancel it there.
         if (stopping && connections.empty())
-            grace_timer.cancel();
+            net::post(acceptor.get_executor(),
+                      [self = shared_from_this()] { self->grace_timer.cancel(); });
     }
 
     awaitable<after_response> reply_error(connection& conn, unsigned status, std::string text) {
@@ -227,11 +229,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
                     live.push_back(std::move(c));
             }
         }
-        net::post(acceptor.get_executor(), [self = shared_from_this(), empty = live.empty()] {
+        net::post(acceptor.get_executor(), [self = shared_from_this()] {
             boost::system::error_code ignored;
             self->acceptor.close(ignored);
-            if (empty)
-                return;
+            std::lock_guard lock(self->mutex);
+            if (self->connections.empty())
+                return; // nothing to wait for
             self->grace_timer.expires_after(self->config.shutdown_grace);
             self->grace_timer.async_wait([self](boost::system::error_code ec) {
                 if (!ec)

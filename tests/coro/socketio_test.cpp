@@ -1,0 +1,382 @@
+// The Socket.IO server in-process on 127.0.0.1:0, driven by a WebSocket client that speaks
+// the wire protocol, so every byte the server sends is checked.
+#include "sio/engineio/server.hpp"
+#include "sio/http/server.hpp"
+#include "sio/socketio/server.hpp"
+
+#include "common/io_runner.hpp"
+#include "common/ws_client.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace sio;
+using namespace sio::test;
+using namespace std::chrono_literals;
+using socketio::event;
+using sio_socket = socketio::socket;
+
+namespace {
+
+socketio::server_options options() {
+    socketio::server_options o;
+    o.engine.ping_interval = 2000ms; // long enough to stay out of the way
+    o.engine.ping_timeout = 2000ms;
+    o.connect_timeout = 400ms;
+    return o;
+}
+
+struct sio_fixture {
+    io_runner io;
+    http::server server{io.ioc(), http_config()};
+    socketio::server sio{io.ioc(), options()};
+    tcp::endpoint ep;
+
+    std::mutex mutex;
+    std::vector<std::string> disconnects;
+    std::vector<std::shared_ptr<sio_socket>> sockets;
+
+    static http::server_config http_config() {
+        http::server_config c;
+        c.host = "127.0.0.1";
+        c.port = 0;
+        c.shutdown_grace = 2s;
+        return c;
+    }
+
+    sio_fixture() {
+        sio.on_connection([this](std::shared_ptr<sio_socket> const& s) {
+            {
+                std::lock_guard lock(mutex);
+                sockets.push_back(s);
+            }
+            s->on("join", [](sio_socket& self, event& ev) {
+                self.join(ev.arg<std::string>(0).value_or("none"));
+                ev.ack(true);
+            });
+            s->on("echo", [](sio_socket&, event& ev) { ev.ack_payload(ev.data()); });
+            s->on("to-room", [](sio_socket& self, event& ev) {
+                self.to(ev.arg<std::string>(0).value_or("")).emit("room-msg", "from peer");
+            });
+            s->on("leave-all", [](sio_socket& self, event&) { self.disconnect(); });
+            s->on_disconnect([this](sio_socket&, std::string_view reason) {
+                std::lock_guard lock(mutex);
+                disconnects.emplace_back(reason);
+            });
+        });
+        auto& admin = sio.of("/admin");
+        admin.use([](sio_socket& s) -> std::optional<socketio::connect_error> {
+            if (s.auth().is_object() && s.auth().as_object().if_contains("token") &&
+                s.auth().at("token") == "secret")
+                return std::nullopt;
+            return socketio::connect_error{"not authorized", boost::json::value{{"retry", false}}};
+        });
+        admin.on_connection(
+            [](std::shared_ptr<sio_socket> const& s) { s->emit("welcome", "admin"); });
+        sio.of([](std::string_view name,
+                  boost::json::value const&) { return name.starts_with("/dyn-"); },
+               [](socketio::nsp& ns) {
+                   ns.on_connection(
+                       [](std::shared_ptr<sio_socket> const& s) { s->emit("hi", s->nsp_name()); });
+               });
+        server.mount(sio.path(), sio.engine());
+        ep = server.start();
+    }
+    ~sio_fixture() {
+        // Handlers refer to this fixture: let every session close before its members go.
+        server.stop();
+        BOOST_TEST(io.wait_idle(5s));
+    }
+
+    std::size_t socket_count(std::string const& nsp = "/") { return sio.of(nsp).socket_count(); }
+
+    bool eventually(std::function<bool()> const& pred, std::chrono::milliseconds timeout = 2s) {
+        auto const until = std::chrono::steady_clock::now() + timeout;
+        while (!pred()) {
+            if (std::chrono::steady_clock::now() > until)
+                return false;
+            std::this_thread::sleep_for(5ms);
+        }
+        return true;
+    }
+};
+
+/// Opens a WebSocket-only Engine.IO session and returns the client after the open packet.
+awaitable<std::unique_ptr<ws_client>> open_session(tcp::endpoint at) {
+    auto ws = std::make_unique<ws_client>(co_await net::this_coro::executor);
+    bool const ok = co_await ws->connect(at, "/socket.io/?EIO=4&transport=websocket");
+    BOOST_TEST_REQUIRE(ok);
+    auto open = co_await ws->read();
+    BOOST_TEST_REQUIRE(open.has_value());
+    BOOST_TEST_REQUIRE(open->data.starts_with("0{"));
+    co_return ws;
+}
+
+/// Text of the next frame, skipping pings; "<closed>" when the connection ended.
+awaitable<std::string> next_text(ws_client& ws) {
+    auto f = co_await ws.read_skipping_pings();
+    co_return f ? f->data : std::string("<closed>");
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(socketio_server, sio_fixture)
+
+BOOST_AUTO_TEST_CASE(connect_main_custom_dynamic_and_unknown_namespaces) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        auto ws = co_await open_session(at);
+        std::vector<std::string> out;
+        co_await ws->send_text("40");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text("40/admin,{\"token\":\"wrong\"}");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text("40/admin,{\"token\":\"secret\"}");
+        out.push_back(co_await next_text(*ws));
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text("40/dyn-42");
+        out.push_back(co_await next_text(*ws));
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text("40/random");
+        out.push_back(co_await next_text(*ws));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 7u);
+    BOOST_TEST(frames[0].starts_with("40{\"sid\":\""));
+    BOOST_TEST(boost::json::parse(frames[0].substr(2)).as_object().size() == 1u);
+    BOOST_TEST(frames[1] == R"(44/admin,{"message":"not authorized","data":{"retry":false}})");
+    BOOST_TEST(frames[2].starts_with("40/admin,{\"sid\":\""));
+    BOOST_TEST(frames[3] == R"(42/admin,["welcome","admin"])");
+    BOOST_TEST(frames[4].starts_with("40/dyn-42,{\"sid\":\""));
+    BOOST_TEST(frames[5] == R"(42/dyn-42,["hi","/dyn-42"])");
+    BOOST_TEST(frames[6] == R"(44/random,{"message":"Invalid namespace"})");
+    // The client is gone once the coroutine returns: its sockets leave every namespace.
+    BOOST_TEST(
+        eventually([&] { return socket_count("/admin") == 0 && socket_count("/dyn-42") == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(client_acks_and_binary_round_trip) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<ws_frame>> {
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40");
+        co_await next_text(*ws);
+        std::vector<ws_frame> out;
+        co_await ws->send_text(R"(427["echo",1,"2",{"3":[true]},null])");
+        out.push_back(*co_await ws->read_skipping_pings());
+        co_await ws->send_text(R"(451-8["echo",{"bin":{"_placeholder":true,"num":0}}])");
+        co_await ws->send_binary(std::string("\x00\xff", 2));
+        out.push_back(*co_await ws->read_skipping_pings());
+        out.push_back(*co_await ws->read_skipping_pings());
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 3u);
+    BOOST_TEST(frames[0].data == R"(437[1,"2",{"3":[true]},null])");
+    BOOST_TEST(frames[1].data == R"(461-8[{"bin":{"_placeholder":true,"num":0}}])");
+    BOOST_TEST(frames[2].binary);
+    BOOST_TEST(frames[2].data == std::string("\x00\xff", 2));
+}
+
+BOOST_AUTO_TEST_CASE(server_acks_answered_and_timed_out) {
+    struct outcome {
+        std::string emitted;
+        std::string second;
+    };
+    std::promise<socketio::ack_result> answered, unanswered;
+    auto const r =
+        io.run([](tcp::endpoint at, sio_fixture& f, std::promise<socketio::ack_result>& a,
+                  std::promise<socketio::ack_result>& b) -> awaitable<outcome> {
+            auto ws = co_await open_session(at);
+            co_await ws->send_text("40");
+            co_await next_text(*ws);
+            std::shared_ptr<sio_socket> s;
+            {
+                std::lock_guard lock(f.mutex);
+                s = f.sockets.back();
+            }
+            s->emit_with_ack("question", socketio::make_payload(41), 2s,
+                             [&a](socketio::ack_result res) { a.set_value(std::move(res)); });
+            outcome out;
+            out.emitted = co_await next_text(*ws);
+            co_await ws->send_text("430[42,\"yes\"]");
+            co_await ws->send_text("430[43]"); // a second answer for the same id is ignored
+            s->emit_with_ack("ignored", socketio::make_payload(), 200ms,
+                             [&b](socketio::ack_result res) { b.set_value(std::move(res)); });
+            out.second = co_await next_text(*ws);
+            // Stay connected past the 200 ms timeout: the callback must come from the timer,
+            // not from the disconnect.
+            net::steady_timer linger(co_await net::this_coro::executor, 500ms);
+            co_await linger.async_wait(net::use_awaitable);
+            co_return out;
+        }(ep, *this, answered, unanswered));
+    BOOST_TEST(r.emitted == R"(420["question",41])");
+    BOOST_TEST(r.second == R"(421["ignored"])");
+    auto fa = answered.get_future();
+    BOOST_TEST_REQUIRE((fa.wait_for(2s) == std::future_status::ready));
+    auto const a = fa.get();
+    BOOST_TEST(!a.timed_out);
+    BOOST_TEST(boost::json::serialize(a.args.args) == R"([42,"yes"])");
+    auto fb = unanswered.get_future();
+    BOOST_TEST_REQUIRE((fb.wait_for(2s) == std::future_status::ready));
+    BOOST_TEST(fb.get().timed_out);
+}
+
+BOOST_AUTO_TEST_CASE(room_broadcasts_reach_exactly_the_members_across_threads) {
+    constexpr int clients = 6;
+    auto const received =
+        io.run([](tcp::endpoint at,
+                  socketio::server& srv) -> awaitable<std::vector<std::vector<std::string>>> {
+            std::vector<std::unique_ptr<ws_client>> ws;
+            for (int i = 0; i < clients; ++i) {
+                ws.push_back(co_await open_session(at));
+                co_await ws.back()->send_text("40");
+                co_await next_text(*ws.back());
+                // Even clients join "even", odd ones "odd".
+                co_await ws.back()->send_text(
+                    fmt::format(R"(421["join","{}"])", i % 2 ? "odd" : "even"));
+                co_await next_text(*ws.back()); // the ack
+            }
+            // From a thread that is not an I/O thread.
+            std::thread([&srv] {
+                srv.to("even").emit("news", "for even");
+                srv.except("even").emit("news", "for the rest");
+                srv.emit("news", "for all");
+            }).join();
+            // A peer's broadcast to its room excludes itself.
+            co_await ws[0]->send_text(R"(42["to-room","even"])");
+            std::vector<std::vector<std::string>> out(clients);
+            for (int i = 0; i < clients; ++i) {
+                int const expected = i % 2 ? 2 : (i == 0 ? 2 : 3);
+                for (int k = 0; k < expected; ++k)
+                    out[static_cast<std::size_t>(i)].push_back(
+                        co_await next_text(*ws[static_cast<std::size_t>(i)]));
+                // Nothing more arrives.
+                auto extra = co_await ws[static_cast<std::size_t>(i)]->read(150ms);
+                if (extra)
+                    out[static_cast<std::size_t>(i)].push_back("EXTRA " + extra->data);
+            }
+            co_return out;
+        }(ep, sio));
+    for (int i = 0; i < clients; ++i) {
+        BOOST_TEST_CONTEXT("client " << i) {
+            auto const& got = received[static_cast<std::size_t>(i)];
+            std::vector<std::string> expected;
+            if (i % 2) {
+                expected = {R"(42["news","for the rest"])", R"(42["news","for all"])"};
+            } else {
+                expected = {R"(42["news","for even"])", R"(42["news","for all"])"};
+                if (i != 0)
+                    expected.push_back(R"(42["room-msg","from peer"])");
+            }
+            BOOST_TEST(got == expected, boost::test_tools::per_element());
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(disconnects_clean_up_rooms_and_sockets) {
+    io.run([](tcp::endpoint at) -> awaitable<bool> {
+        auto a = co_await open_session(at);
+        co_await a->send_text("40");
+        co_await next_text(*a);
+        co_await a->send_text(R"(421["join","lobby"])");
+        co_await next_text(*a);
+        co_await a->send_text("41"); // leaves the namespace, keeps the connection
+        auto b = co_await open_session(at);
+        co_await b->send_text("40");
+        co_await next_text(*b);
+        co_await b->send_text(R"(421["join","lobby"])");
+        co_await next_text(*b);
+        co_await b->send_text("1"); // closes the Engine.IO connection
+        co_return true;
+    }(ep));
+    BOOST_TEST(eventually([&] { return socket_count() == 0; }));
+    BOOST_TEST(sio.main().get_adapter().rooms().empty());
+    std::lock_guard lock(mutex);
+    BOOST_TEST_REQUIRE(disconnects.size() == 2u);
+    BOOST_TEST(disconnects[0] == "client namespace disconnect");
+    BOOST_TEST(disconnects[1] == "transport close");
+}
+
+BOOST_AUTO_TEST_CASE(server_side_disconnect_sends_41_and_keeps_the_connection) {
+    auto const r = io.run([](tcp::endpoint at) -> awaitable<std::pair<std::string, std::string>> {
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40");
+        co_await next_text(*ws);
+        co_await ws->send_text(R"(42["leave-all"])");
+        auto bye = co_await next_text(*ws);
+        co_await ws->send_text("40"); // may connect again on the same connection
+        auto again = co_await next_text(*ws);
+        co_return std::pair{bye, again};
+    }(ep));
+    BOOST_TEST(r.first == "41");
+    BOOST_TEST(r.second.starts_with("40{\"sid\":"));
+    std::lock_guard lock(mutex);
+    // The first socket left by the server's hand; the second may already have gone with
+    // the client's connection.
+    BOOST_TEST_REQUIRE(!disconnects.empty());
+    BOOST_TEST(disconnects[0] == "server namespace disconnect");
+    BOOST_TEST(std::count(disconnects.begin(), disconnects.end(), "server namespace disconnect") ==
+               1);
+}
+
+BOOST_AUTO_TEST_CASE(no_connect_within_the_timeout_closes) {
+    auto const closed = io.run([](tcp::endpoint at) -> awaitable<bool> {
+        auto ws = co_await open_session(at);
+        co_return co_await ws->closed_by_server(1500ms);
+    }(ep));
+    BOOST_TEST(closed);
+    BOOST_TEST(eventually([&] { return sio.engine()->session_count() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_packets_close_the_connection) {
+    std::vector<std::string> const bad{
+        "4abc",   R"(42{})",     R"(42abc["echo"])", R"(42["disconnect"])", R"(42/admin,["x"])",
+        "40\x1e", R"(451-["x"])"};
+    for (auto const& frame : bad) {
+        BOOST_TEST_CONTEXT(frame) {
+            auto const closed = io.run([](tcp::endpoint at, std::string text) -> awaitable<bool> {
+                auto ws = co_await open_session(at);
+                co_await ws->send_text("40");
+                co_await next_text(*ws);
+                co_await ws->send_text(text);
+                if (text.starts_with("451-"))
+                    co_await ws->send_text("42[\"x\"]"); // text while an attachment is due
+                co_return co_await ws->closed_by_server();
+            }(ep, frame));
+            BOOST_TEST(closed);
+        }
+    }
+    BOOST_TEST(eventually([&] { return socket_count() == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(binary_emit_and_reserved_names) {
+    auto const frames =
+        io.run([](tcp::endpoint at, sio_fixture& f) -> awaitable<std::vector<ws_frame>> {
+            auto ws = co_await open_session(at);
+            co_await ws->send_text("40");
+            co_await next_text(*ws);
+            std::shared_ptr<sio_socket> s;
+            {
+                std::lock_guard lock(f.mutex);
+                s = f.sockets.back();
+            }
+            s->emit("file", "name.bin", socketio::binary{std::string("\x01\x02\x03", 3)});
+            std::vector<ws_frame> out;
+            out.push_back(*co_await ws->read_skipping_pings());
+            out.push_back(*co_await ws->read_skipping_pings());
+            co_return out;
+        }(ep, *this));
+    BOOST_TEST(frames[0].data == R"(451-["file","name.bin",{"_placeholder":true,"num":0}])");
+    BOOST_TEST(frames[1].binary);
+    BOOST_TEST(frames[1].data == std::string("\x01\x02\x03", 3));
+    BOOST_CHECK_THROW(sio.emit("disconnect"), std::invalid_argument);
+    BOOST_CHECK_THROW(sio.to("x").emit("connect", 1), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
