@@ -26,7 +26,8 @@ public:
     awaitable<bool> connect(tcp::endpoint ep, std::string target) {
         beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
         co_await beast::get_lowest_layer(ws_).async_connect(ep, net::use_awaitable);
-        auto [ec] = co_await ws_.async_handshake("127.0.0.1", target, use_tuple);
+        auto [ec] =
+            co_await ws_.async_handshake(handshake_response, "127.0.0.1", target, use_tuple);
         beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         co_return !ec;
@@ -93,6 +94,8 @@ public:
     }
 
     websocket::close_reason close_code() const { return ws_.reason(); }
+    /// The server's answer to the upgrade request.
+    websocket::response_type handshake_response;
     websocket::stream<beast::tcp_stream>& stream() { return ws_; }
 
 private:

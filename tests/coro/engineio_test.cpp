@@ -279,7 +279,7 @@ BOOST_AUTO_TEST_CASE(websocket_session_echoes_text_and_binary) {
     BOOST_TEST_REQUIRE(frames.size() == 4u);
     auto const open = boost::json::parse(frames[0].data.substr(1)).as_object();
     BOOST_TEST(open.at("upgrades").as_array().empty());
-    BOOST_TEST(frames[1].data == "4hello");
+    BOOST_TEST(frames[1].data == "4hello"); // (permessage-deflate is off by default)
     BOOST_TEST(!frames[1].binary);
     BOOST_TEST(frames[2].data == std::string("\x00\x01\xff", 3));
     BOOST_TEST(frames[2].binary);
@@ -458,3 +458,60 @@ BOOST_AUTO_TEST_CASE(stop_closes_websocket_and_polling_sessions) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+engineio::config with_cors_and_deflate() {
+    auto c = test_config();
+    c.cors.enabled = true;
+    c.cors.origins = {"https://app.example"};
+    c.cors.credentials = true;
+    c.per_message_deflate = true;
+    return c;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(cors_preflight_and_allowed_origins) {
+    eio_fixture f(with_cors_and_deflate());
+    auto preflight = make_get("/engine.io/?EIO=4&transport=polling", bhttp::verb::options);
+    preflight.set(bhttp::field::origin, "https://app.example");
+    preflight.set(bhttp::field::access_control_request_headers, "content-type");
+    auto const pre = f.io.run(fetch(f.ep, preflight));
+    BOOST_TEST(pre.result_int() == 204u);
+    BOOST_TEST(pre[bhttp::field::access_control_allow_origin] == "https://app.example");
+    BOOST_TEST(pre[bhttp::field::access_control_allow_credentials] == "true");
+    BOOST_TEST(pre[bhttp::field::access_control_allow_headers] == "content-type");
+    BOOST_TEST(pre[bhttp::field::access_control_allow_methods].find("POST") != std::string::npos);
+
+    auto allowed = make_get("/engine.io/?EIO=4&transport=polling");
+    allowed.set(bhttp::field::origin, "https://app.example");
+    auto const ok = f.io.run(fetch(f.ep, allowed));
+    BOOST_TEST(ok.result_int() == 200u);
+    BOOST_TEST(ok[bhttp::field::access_control_allow_origin] == "https://app.example");
+    BOOST_TEST(ok[bhttp::field::vary] == "Origin");
+
+    auto other = make_get("/engine.io/?EIO=4&transport=polling");
+    other.set(bhttp::field::origin, "https://evil.example");
+    auto const no = f.io.run(fetch(f.ep, other));
+    BOOST_TEST(no[bhttp::field::access_control_allow_origin].empty());
+}
+
+BOOST_AUTO_TEST_CASE(permessage_deflate_when_enabled) {
+    eio_fixture f(with_cors_and_deflate());
+    auto const r = f.io.run([](tcp::endpoint at) -> awaitable<std::pair<std::string, std::string>> {
+        ws_client ws(co_await net::this_coro::executor);
+        websocket::permessage_deflate pmd;
+        pmd.client_enable = true;
+        ws.stream().set_option(pmd);
+        BOOST_TEST_REQUIRE(co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket"));
+        co_await ws.read();
+        co_await ws.send_text("4" + std::string(5000, 'z'));
+        auto const echo = co_await ws.read_skipping_pings();
+        auto extensions =
+            std::string(ws.handshake_response[bhttp::field::sec_websocket_extensions]);
+        co_return std::pair{extensions, echo ? echo->data : std::string()};
+    }(f.ep));
+    BOOST_TEST(r.first.starts_with("permessage-deflate"));
+    BOOST_TEST((r.second == "4" + std::string(5000, 'z')));
+}

@@ -6,6 +6,7 @@
 #include "sio/socketio/nsp.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace sio::socketio {
@@ -221,9 +222,12 @@ void socket::on_closed(std::string_view reason) {
             log::error("socket.io {}: disconnect handler threw: {}", id_, e.what());
         }
     }
-    // Handlers may hold this socket; dropping them breaks such cycles.
-    handlers_.clear();
-    any_handlers_.clear();
+    // Handlers may hold this socket; dropping them breaks such cycles. Later, not now: this
+    // may run inside one of them (a handler that disconnects its own socket).
+    net::post(get_executor(), [self = shared_from_this()] {
+        self->handlers_.clear();
+        self->any_handlers_.clear();
+    });
 }
 
 } // namespace sio::socketio
