@@ -67,6 +67,9 @@ struct sio_fixture {
                 self.to(ev.arg<std::string>(0).value_or("")).emit("room-msg", "from peer");
             });
             s->on("leave-all", [](sio_socket& self, event&) { self.disconnect(); });
+            s->on_typed<std::string, int>("typed", [](sio_socket& self, std::string a, int b) {
+                self.emit("typed-back", a, b + 1);
+            });
             s->on_disconnect([this](sio_socket&, std::string_view reason) {
                 std::lock_guard lock(mutex);
                 disconnects.emplace_back(reason);
@@ -377,6 +380,58 @@ BOOST_AUTO_TEST_CASE(binary_emit_and_reserved_names) {
     BOOST_TEST(frames[1].data == std::string("\x01\x02\x03", 3));
     BOOST_CHECK_THROW(sio.emit("disconnect"), std::invalid_argument);
     BOOST_CHECK_THROW(sio.to("x").emit("connect", 1), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(typed_handlers_convert_or_drop) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40");
+        co_await next_text(*ws);
+        co_await ws->send_text(R"(42["typed",1,2])"); // wrong types: dropped with a log line
+        co_await ws->send_text(R"(42["typed","x",41])");
+        std::vector<std::string> out;
+        out.push_back(co_await next_text(*ws));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 1u);
+    BOOST_TEST(frames[0] == R"(42["typed-back","x",42])");
+}
+
+BOOST_AUTO_TEST_CASE(server_object_lists_moves_and_disconnects_sockets_from_outside) {
+    struct outcome {
+        std::size_t in_even = 0, moved = 0;
+        std::string news, bye_a, bye_b;
+    };
+    auto const r = io.run([](tcp::endpoint at, socketio::server& srv) -> awaitable<outcome> {
+        std::vector<std::unique_ptr<ws_client>> ws;
+        for (int i = 0; i < 3; ++i) {
+            ws.push_back(co_await open_session(at));
+            co_await ws.back()->send_text("40");
+            co_await next_text(*ws.back());
+            co_await ws.back()->send_text(
+                fmt::format(R"(421["join","{}"])", i < 2 ? "even" : "odd"));
+            co_await next_text(*ws.back());
+        }
+        outcome out;
+        // From a plain thread, as a timer or another subsystem would.
+        std::thread([&] {
+            out.in_even = srv.to("even").sockets().size();
+            srv.to("even").sockets_join("moved");
+            out.moved = srv.to("moved").sockets().size();
+            srv.to("moved").emit("news", "to moved");
+            srv.to("moved").disconnect_sockets();
+        }).join();
+        out.news = co_await next_text(*ws[0]);
+        out.bye_a = co_await next_text(*ws[0]);
+        co_await next_text(*ws[1]); // its copy of the news
+        out.bye_b = co_await next_text(*ws[1]);
+        co_return out;
+    }(ep, sio));
+    BOOST_TEST(r.in_even == 2u);
+    BOOST_TEST(r.moved == 2u);
+    BOOST_TEST(r.news == R"(42["news","to moved"])");
+    BOOST_TEST(r.bye_a == "41");
+    BOOST_TEST(r.bye_b == "41");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
