@@ -1,0 +1,426 @@
+#!/usr/bin/env node
+// Compare our C++ Socket.IO bench server with the official Node implementation
+// (tools/bench/node-baseline) under the same sio_loadgen load.
+//
+// For every scenario, runs OURS and NODE alternately (A B A B ...), each run
+// on a fresh server process, and measures the server process tree's CPU time
+// (/proc/<pid>/stat utime+stime+cutime+cstime) across the load and its RSS
+// (/proc/<pid>/status VmRSS: before the load, and the peak sampled every 100 ms).
+//
+// Usage: node tools/bench/compare.mjs [options]   (run with --help for the list)
+// Node >= 18, Linux only, no dependencies. Loopback only.
+
+import { spawn, execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+// Default loadgen arguments per scenario: sized so the default run
+// (4 scenarios x 3 rounds x 2 servers, ~5 s each) takes about 2 minutes on 2 cores.
+const SCENARIO_DEFAULTS = {
+  // connect: sio_loadgen opens --clients sessions at once; --duration is only its deadline.
+  connect: { "--clients": "2000", "--duration": "30" },
+  echo: { "--clients": "50", "--duration": "5", "--rate": "5000", "--payload": "64" },
+  fanout: { "--clients": "500", "--duration": "5", "--rate": "40", "--payload": "64", "--senders": "1" },
+  idle: { "--clients": "1000", "--duration": "5" },
+};
+
+const HELP = `usage: node tools/bench/compare.mjs [options]
+
+  --ours CMD         our bench server command; the port (0) is appended
+                     (default: build/release/tools/sio_bench_server)
+  --node CMD         reference server command (default: node tools/bench/node-baseline/server.js)
+  --loadgen CMD      load generator command (default: build/release/tools/sio_loadgen);
+                     a .js/.mjs path is run with this node
+  --scenarios LIST   comma-separated, from ${Object.keys(SCENARIO_DEFAULTS).join(",")} (default: all)
+  --rounds N         rounds per scenario, each runs ours then node (default: 3, minimum 1)
+  --duration S       override --duration for echo, fanout and idle (for connect
+                     it is only a deadline; set it with --connect "--duration S")
+  --connect ARGS     extra/overriding loadgen args for a scenario, e.g.
+  --echo ARGS          --fanout "--clients 1000 --rate 50"
+  --fanout ARGS
+  --idle ARGS
+  --pin              pin the server to CPU 0 and the load generator to CPU 1 (taskset)
+  --markdown FILE    also write the result table as Markdown
+  --json FILE        also write every run's raw measurements as JSON
+  --help
+
+CMDs are split on whitespace (no shell quoting). Relative paths are relative to
+the current directory; the defaults are relative to the repository root.
+
+Default loadgen args per scenario:
+${Object.entries(SCENARIO_DEFAULTS)
+  .map(([k, v]) => `  ${k.padEnd(8)} ${Object.entries(v).flat().join(" ")}`)
+  .join("\n")}
+`;
+
+// ---------------------------------------------------------------- options
+function parseArgs(argv) {
+  const o = {
+    ours: `${ROOT}/build/release/tools/sio_bench_server`,
+    node: `${process.execPath} ${ROOT}/tools/bench/node-baseline/server.js`,
+    loadgen: `${ROOT}/build/release/tools/sio_loadgen`,
+    scenarios: Object.keys(SCENARIO_DEFAULTS),
+    rounds: 3,
+    duration: null,
+    extra: {},
+    pin: false,
+    markdown: null,
+    json: null,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) die(`${a} needs a value`);
+      return argv[++i];
+    };
+    switch (a) {
+      case "--ours": o.ours = val(); break;
+      case "--node": o.node = val(); break;
+      case "--loadgen": o.loadgen = val(); break;
+      case "--scenarios": o.scenarios = val().split(",").map((s) => s.trim()).filter(Boolean); break;
+      case "--rounds": o.rounds = Math.max(1, Number.parseInt(val(), 10) || 3); break;
+      case "--duration": o.duration = val(); break;
+      case "--pin": o.pin = true; break;
+      case "--markdown": o.markdown = val(); break;
+      case "--json": o.json = val(); break;
+      case "--help": case "-h": process.stdout.write(HELP); process.exit(0); break;
+      default: {
+        const name = a.replace(/^--/, "");
+        if (a.startsWith("--") && name in SCENARIO_DEFAULTS) o.extra[name] = val();
+        else die(`unknown option ${a} (see --help)`);
+      }
+    }
+  }
+  for (const s of o.scenarios) if (!(s in SCENARIO_DEFAULTS)) die(`unknown scenario ${s}`);
+  return o;
+}
+
+function die(msg) {
+  process.stderr.write(`compare: ${msg}\n`);
+  killAll();
+  process.exit(2);
+}
+
+function splitCmd(cmd) {
+  const parts = cmd.trim().split(/\s+/).filter(Boolean);
+  if (parts.length && /\.(m?js|cjs)$/.test(parts[0])) parts.unshift(process.execPath);
+  return parts;
+}
+
+function loadgenArgs(scenario, opts) {
+  const m = new Map(Object.entries(SCENARIO_DEFAULTS[scenario]));
+  if (opts.duration && scenario !== "connect") m.set("--duration", opts.duration);
+  const extra = (opts.extra[scenario] ?? "").trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < extra.length; i++) {
+    const k = extra[i];
+    const v = extra[i + 1] !== undefined && !extra[i + 1].startsWith("--") ? extra[++i] : "";
+    m.set(k, v);
+  }
+  const out = ["--scenario", scenario];
+  for (const [k, v] of m) { out.push(k); if (v !== "") out.push(v); }
+  return out;
+}
+
+// ---------------------------------------------------------------- /proc
+let CLK_TCK = 100;
+try {
+  CLK_TCK = Number.parseInt(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }), 10) || 100;
+} catch { /* keep 100 */ }
+
+function readStat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = s.slice(s.lastIndexOf(")") + 2).split(" "); // rest[0] is field 3 (state)
+    return {
+      ppid: Number(rest[1]),
+      ticks: Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]),
+    };
+  } catch {
+    return null;
+  }
+}
+
+function processTree(root) {
+  const children = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    const st = readStat(d);
+    if (!st) continue;
+    if (!children.has(st.ppid)) children.set(st.ppid, []);
+    children.get(st.ppid).push(Number(d));
+  }
+  const out = [];
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop();
+    out.push(p);
+    for (const c of children.get(p) ?? []) stack.push(c);
+  }
+  return out;
+}
+
+// Seconds of CPU used by the process tree (incl. reaped children).
+function treeCpuSeconds(root) {
+  let ticks = 0;
+  for (const p of processTree(root)) ticks += readStat(p)?.ticks ?? 0;
+  return ticks / CLK_TCK;
+}
+
+// VmRSS of the process tree, KiB.
+function treeRssKiB(root) {
+  let kib = 0;
+  for (const p of processTree(root)) {
+    try {
+      const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      if (m) kib += Number(m[1]);
+    } catch { /* gone */ }
+  }
+  return kib;
+}
+
+// ---------------------------------------------------------------- processes
+const live = new Set();
+
+function killGroup(child, signal = "SIGTERM") {
+  try { process.kill(-child.pid, signal); } catch { /* already gone */ }
+}
+
+function killAll() {
+  for (const c of live) killGroup(c, "SIGKILL");
+}
+process.on("SIGINT", () => { killAll(); process.exit(130); });
+process.on("SIGTERM", () => { killAll(); process.exit(143); });
+process.on("exit", killAll);
+
+function spawnGroup(argv) {
+  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(child);
+  child.exited = new Promise((res) => child.on("exit", (code, sig) => { live.delete(child); res({ code, sig }); }));
+  child.on("error", () => {});
+  return child;
+}
+
+async function stopServer(child) {
+  killGroup(child, "SIGTERM");
+  const t = setTimeout(() => killGroup(child, "SIGKILL"), 2000);
+  await child.exited;
+  clearTimeout(t);
+}
+
+function startServer(argv, timeoutMs = 15000) {
+  const child = spawnGroup([...argv, "0"]);
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr = (stderr + d).slice(-4000); });
+  return new Promise((res, rej) => {
+    let buf = "";
+    let settled = false;
+    const fail = (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stopServer(child).then(() => rej(new Error(`${why}\n${stderr}`)));
+    };
+    const timer = setTimeout(() => fail(`server did not print its line within ${timeoutMs} ms`), timeoutMs);
+    child.on("error", (e) => fail(`cannot start ${argv[0]}: ${e.message}`));
+    child.exited.then(({ code, sig }) => fail(`server exited early (code ${code}, signal ${sig})`));
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const m = /bench server on (http:\/\/127\.0\.0\.1:(\d+))/.exec(buf);
+      if (m && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        child.stdout.removeAllListeners("data");
+        child.stdout.resume();
+        res({ child, url: m[1] });
+      }
+    });
+  });
+}
+
+function runLoadgen(argv, timeoutMs) {
+  const child = spawnGroup(argv);
+  let out = "", err = "";
+  child.stdout.on("data", (d) => { out += d; });
+  child.stderr.on("data", (d) => { err = (err + d).slice(-4000); });
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; killGroup(child, "SIGKILL"); }, timeoutMs);
+  child.on("error", (e) => { err += `cannot start ${argv[0]}: ${e.message}`; });
+  return child.exited.then(({ code, sig }) => {
+    clearTimeout(timer);
+    let json = null;
+    for (const line of out.trim().split("\n").reverse()) {
+      try { json = JSON.parse(line); break; } catch { /* not json */ }
+    }
+    return { code, sig, timedOut, json, stderr: err };
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------- one run
+async function oneRun(impl, serverArgv, scenario, opts) {
+  const pin = (cpu, argv) => (opts.pin ? ["taskset", "-c", String(cpu), ...argv] : argv);
+  const { child, url } = await startServer(pin(0, serverArgv));
+  try {
+    await sleep(300); // let start-up settle
+    const pid = child.pid;
+    const rssBefore = treeRssKiB(pid);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, treeRssKiB(pid)); }, 100);
+    const cpu0 = treeCpuSeconds(pid);
+    const args = loadgenArgs(scenario, opts);
+    const dur = Number(args[args.indexOf("--duration") + 1]) || 10;
+    const lg = await runLoadgen(pin(1, [...splitCmd(opts.loadgen), "--url", url, ...args]), (dur + 60) * 1000);
+    const cpu1 = treeCpuSeconds(pid);
+    clearInterval(sampler);
+    rssPeak = Math.max(rssPeak, treeRssKiB(pid));
+    const r = { impl, scenario, cpu_s: cpu1 - cpu0, rss_before_kib: rssBefore, rss_peak_kib: rssPeak, loadgen: lg.json };
+    if (lg.timedOut || lg.code !== 0 || !lg.json) {
+      r.error = `loadgen ${lg.timedOut ? "timed out" : `exit ${lg.code}${lg.sig ? ` (${lg.sig})` : ""}`}` +
+        `${lg.json ? "" : ", no JSON line"}: ${lg.stderr.trim().split("\n").slice(-3).join(" | ")}`;
+    }
+    return r;
+  } finally {
+    await stopServer(child);
+  }
+}
+
+// ---------------------------------------------------------------- metrics
+// Every metric is "lower is better".
+const METRICS = {
+  connect: [
+    ["CPU ms per connect", (r) => per(r.cpu_s * 1e3, r.loadgen.ops || r.loadgen.connected)],
+    ["connect p99 latency (ms)", (r) => r.loadgen.latency_us.p99 / 1e3],
+  ],
+  echo: [
+    ["CPU µs per acked echo", (r) => per(r.cpu_s * 1e6, r.loadgen.ops)],
+    ["echo p99 latency (ms)", (r) => r.loadgen.latency_us.p99 / 1e3],
+  ],
+  fanout: [
+    ["CPU s per 1M delivered msgs", (r) => per(r.cpu_s * 1e6, r.loadgen.delivered)],
+    ["fanout p99 latency (ms)", (r) => r.loadgen.latency_us.p99 / 1e3],
+  ],
+  idle: [
+    ["RSS KiB per idle connection", (r) => per(r.rss_peak_kib - r.rss_before_kib, r.loadgen.connected)],
+    ["RSS MiB before load", (r) => r.rss_before_kib / 1024],
+  ],
+};
+const COMMON = [["peak RSS MiB", (r) => r.rss_peak_kib / 1024]];
+
+function per(a, b) { return b > 0 ? a / b : NaN; }
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+function fmt(x) {
+  if (!Number.isFinite(x)) return "n/a";
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}
+function summary(xs) {
+  const v = xs.filter(Number.isFinite);
+  if (!v.length) return { med: NaN, text: "n/a" };
+  const med = median(v);
+  return { med, text: `${fmt(med)} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]` };
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const oursArgv = splitCmd(opts.ours);
+  const nodeArgv = splitCmd(opts.node);
+  const lgArgv = splitCmd(opts.loadgen);
+  for (const [what, argv] of [["--ours", oursArgv], ["--loadgen", lgArgv]]) {
+    if (argv[0].includes("/") && !existsSync(argv[0])) die(`${what}: ${argv[0]} not found (build it, or pass ${what})`);
+  }
+  if (nodeArgv.includes(`${ROOT}/tools/bench/node-baseline/server.js`) &&
+      !existsSync(`${ROOT}/tools/bench/node-baseline/node_modules/socket.io`)) {
+    die("node baseline not installed: cd tools/bench/node-baseline && npm ci");
+  }
+
+  const runs = [];
+  const t0 = Date.now();
+  for (const scenario of opts.scenarios) {
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const [impl, argv] of [["ours", oursArgv], ["node", nodeArgv]]) {
+        let r;
+        try {
+          r = await oneRun(impl, argv, scenario, opts);
+        } catch (e) {
+          r = { impl, scenario, error: e.message.trim() };
+        }
+        r.round = round;
+        runs.push(r);
+        const lg = r.loadgen;
+        process.stderr.write(
+          `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${scenario} #${round} ${impl.padEnd(4)} ` +
+          (lg ? `cpu=${r.cpu_s.toFixed(2)}s rss=${(r.rss_before_kib / 1024).toFixed(1)}→${(r.rss_peak_kib / 1024).toFixed(1)}MiB ` +
+                `ops=${lg.ops} delivered=${lg.delivered}/${lg.expected} errors=${lg.errors} connected=${lg.connected} ` +
+                `p99=${lg.latency_us?.p99}µs` : "") +
+          (r.error ? ` ERROR: ${r.error}` : "") + "\n");
+      }
+    }
+  }
+
+  // Table
+  const rows = [];
+  const notes = [];
+  for (const scenario of opts.scenarios) {
+    const ok = (impl) => runs.filter((r) => r.scenario === scenario && r.impl === impl && r.loadgen && !r.error);
+    for (const [name, f] of [...METRICS[scenario], ...COMMON]) {
+      const o = summary(ok("ours").map(f));
+      const n = summary(ok("node").map(f));
+      const ratio = o.med > 0 && Number.isFinite(n.med) ? `${fmt(n.med / o.med)}×` : "n/a";
+      rows.push([scenario, name, o.text, n.text, ratio]);
+    }
+    for (const impl of ["ours", "node"]) {
+      const all = runs.filter((r) => r.scenario === scenario && r.impl === impl);
+      const failed = all.filter((r) => r.error || !r.loadgen).length;
+      const lossy = all.filter((r) => r.loadgen && (r.loadgen.errors > 0 || r.loadgen.delivered < r.loadgen.expected));
+      if (failed) notes.push(`${scenario}/${impl}: ${failed} of ${all.length} runs failed (excluded)`);
+      if (lossy.length) {
+        notes.push(`${scenario}/${impl}: ${lossy.length} runs with errors or delivered < expected (` +
+          lossy.map((r) => `${r.loadgen.delivered}/${r.loadgen.expected}, ${r.loadgen.errors} errors`).join("; ") + ")");
+      }
+    }
+  }
+  const header = ["scenario", "metric (lower is better)", "ours median [min–max]", "node median [min–max]", "node/ours (× better ours)"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const text = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  const cfg = opts.scenarios.map((s) => `${s}: ${loadgenArgs(s, opts).slice(2).join(" ")}`);
+  process.stdout.write(
+    `\n${opts.rounds} rounds per scenario, alternating ours/node, fresh server each run` +
+    `${opts.pin ? ", server pinned to CPU 0, loadgen to CPU 1" : ""}\n` +
+    cfg.map((c) => `  ${c}\n`).join("") + `\n${text}\n` +
+    (notes.length ? `\nnotes:\n${notes.map((n) => `  - ${n}`).join("\n")}\n` : ""));
+
+  if (opts.markdown) {
+    const md = [
+      `# Socket.IO server comparison: ours vs Node socket.io`,
+      "",
+      `${opts.rounds} rounds per scenario, alternating ours/node, fresh server process each run` +
+        `${opts.pin ? "; server pinned to CPU 0, load generator to CPU 1" : ""}. ` +
+        `Server CPU = utime+stime of the server process tree across the load; RSS = VmRSS (peak sampled every 100 ms). ` +
+        `The ratio is node median / ours median: how many times better ours is (all metrics lower-is-better).`,
+      "",
+      ...cfg.map((c) => `- \`${c}\``),
+      "",
+      `| ${header.join(" | ")} |`,
+      `| ${header.map((_, i) => (i >= 2 ? "---:" : "---")).join(" | ")} |`,
+      ...rows.map((r) => `| ${r.join(" | ")} |`),
+      ...(notes.length ? ["", "Notes:", "", ...notes.map((n) => `- ${n}`)] : []),
+      "",
+    ].join("\n");
+    writeFileSync(opts.markdown, md);
+  }
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(runs, null, 2) + "\n");
+  const anyOk = runs.some((r) => !r.error && r.loadgen);
+  process.exit(anyOk ? 0 : 1);
+}
+
+main().catch((e) => { process.stderr.write(`compare: ${e.stack ?? e}\n`); killAll(); process.exit(1); });
