@@ -1,6 +1,7 @@
 // The demo: the chapter's server on port 8000, serving the compiled web client.
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
+#include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
 #include "sio/http/static_files.hpp"
 #include "sio/socketio/server.hpp"
@@ -8,7 +9,6 @@
 #include "app/hello_app.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <charconv>
 #include <csignal>
@@ -122,19 +122,7 @@ int main(int argc, char** argv) {
     log::out(fmt::format("Server running on port {} ({}).", bound.port(),
                          opts.production ? "production" : "development"));
 
-    net::signal_set signals{ioc, SIGINT, SIGTERM};
-    signals.async_wait([&](boost::system::error_code ec, int signal) {
-        if (ec)
-            return;
-        log::info("received signal {}: stopping", signal);
-        server.stop();
-    });
-
-    std::vector<std::jthread> threads;
-    for (unsigned i = 1; i < opts.threads; ++i)
-        threads.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
-    threads.clear();
+    http::run_until_signal(ioc, server, opts.threads);
     log::info("stopped");
     return 0;
 }

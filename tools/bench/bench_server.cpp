@@ -5,11 +5,11 @@
 // the number of cores)
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
+#include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
 #include "sio/socketio/server.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <charconv>
 #include <csignal>
@@ -73,14 +73,6 @@ int main(int argc, char** argv) {
     fmt::print("bench server on http://127.0.0.1:{}\n", ep.port());
     std::fflush(stdout);
 
-    net::signal_set signals{ioc, SIGINT, SIGTERM};
-    signals.async_wait([&server](boost::system::error_code ec, int) {
-        if (!ec)
-            server.stop();
-    });
-    std::vector<std::jthread> pool;
-    for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
+    http::run_until_signal(ioc, server, threads);
     return 0;
 }

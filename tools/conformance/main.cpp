@@ -3,11 +3,11 @@
 // pingInterval 300, pingTimeout 200, maxPayload 1000000, connect timeout 1000, CORS open.
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
+#include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
 #include "sio/socketio/server.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <charconv>
 #include <csignal>
@@ -103,14 +103,6 @@ int main(int argc, char** argv) {
                          "/socket.io/ suite handlers)",
                          ep.port()));
 
-    net::signal_set signals{ioc, SIGINT, SIGTERM};
-    signals.async_wait([&](boost::system::error_code ec, int) {
-        if (!ec)
-            server.stop();
-    });
-    std::vector<std::jthread> pool;
-    for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
+    http::run_until_signal(ioc, server, threads);
     return 0;
 }
