@@ -1,5 +1,6 @@
 // The Socket.IO server in-process on 127.0.0.1:0, driven by a WebSocket client that speaks
 // the wire protocol, so every byte the server sends is checked.
+#include "sio/engineio/handshake.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/server.hpp"
 #include "sio/socketio/server.hpp"
@@ -90,6 +91,17 @@ struct sio_fixture {
                    ns.on_connection(
                        [](std::shared_ptr<sio_socket> const& s) { s->emit("hi", s->nsp_name()); });
                });
+        auto& secure = sio.of("/secure");
+        secure.use([](sio_socket& s) -> std::optional<socketio::connect_error> {
+            if (s.handshake().query("token") == "t0k")
+                return std::nullopt;
+            return socketio::connect_error{"bad token", std::nullopt};
+        });
+        secure.on_connection([](std::shared_ptr<sio_socket> const& s) {
+            auto const& hs = s->handshake();
+            s->emit("hs", hs.address, std::string(hs.header("Host").value_or("")),
+                    hs.query("EIO").value_or(""));
+        });
         server.mount(sio.path(), sio.engine());
         ep = server.start();
     }
@@ -380,6 +392,28 @@ BOOST_AUTO_TEST_CASE(binary_emit_and_reserved_names) {
     BOOST_TEST(frames[1].data == std::string("\x01\x02\x03", 3));
     BOOST_CHECK_THROW(sio.emit("disconnect"), std::invalid_argument);
     BOOST_CHECK_THROW(sio.to("x").emit("connect", 1), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(middleware_sees_the_handshake_request) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        std::vector<std::string> out;
+        auto plain = co_await open_session(at);
+        co_await plain->send_text("40/secure,");
+        out.push_back(co_await next_text(*plain));
+
+        auto ws = std::make_unique<ws_client>(co_await net::this_coro::executor);
+        bool const ok = co_await ws->connect(at, "/socket.io/?EIO=4&transport=websocket&token=t0k");
+        BOOST_TEST_REQUIRE(ok);
+        co_await ws->read(); // the open packet
+        co_await ws->send_text("40/secure,");
+        out.push_back(co_await next_text(*ws));
+        out.push_back(co_await next_text(*ws));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 3u);
+    BOOST_TEST(frames[0] == R"(44/secure,{"message":"bad token"})");
+    BOOST_TEST(frames[1].starts_with("40/secure,{\"sid\":"));
+    BOOST_TEST(frames[2] == R"(42/secure,["hs","127.0.0.1","127.0.0.1","4"])");
 }
 
 BOOST_AUTO_TEST_CASE(typed_handlers_convert_or_drop) {

@@ -8,7 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <mutex>
 #include <stdexcept>
 
@@ -104,6 +106,40 @@ std::string open_json(std::string_view sid, std::vector<std::string_view> const&
                        settings.ping_interval.count(), settings.ping_timeout.count(),
                        settings.max_payload);
     return out;
+}
+
+std::optional<std::string_view> handshake_info::header(std::string_view name) const {
+    for (auto const& [key, value] : headers) {
+        if (key.size() == name.size() &&
+            std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+                return a == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return std::string_view(value);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> handshake_info::query(std::string_view name) const {
+    auto const start = url.find('?');
+    if (start == std::string::npos)
+        return std::nullopt;
+    std::string_view rest(url);
+    rest.remove_prefix(start + 1);
+    while (!rest.empty()) {
+        auto const amp = rest.find('&');
+        auto const pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        auto const eq = pair.find('=');
+        if (pair.substr(0, eq) != name)
+            continue;
+        std::string value(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+        for (auto& c : value) {
+            if (c == '+')
+                c = ' ';
+        }
+        return http::percent_decode(value);
+    }
+    return std::nullopt;
 }
 
 std::string generate_sid() {

@@ -53,6 +53,20 @@ struct handshake_settings {
 std::string open_json(std::string_view sid, std::vector<std::string_view> const& upgrades,
                       handshake_settings const& settings);
 
+/// What the client's first request looked like, kept for the layers above (authentication
+/// by cookie, header, query parameter or address). Immutable once the session exists.
+struct handshake_info {
+    std::string url;     ///< the request target, query included
+    std::string address; ///< the peer's IP address
+    std::vector<std::pair<std::string, std::string>> headers; ///< names lower-cased
+    std::chrono::system_clock::time_point issued;
+
+    /// The first header with this (case-insensitive) name, or nullopt.
+    std::optional<std::string_view> header(std::string_view name) const;
+    /// The percent-decoded value of a query parameter, or nullopt.
+    std::optional<std::string> query(std::string_view name) const;
+};
+
 /// A new session id: 120 random bits from the OS CSPRNG, URL-safe base64 (20 characters).
 std::string generate_sid();
 

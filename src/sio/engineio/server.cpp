@@ -11,6 +11,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace sio::engineio {
 
@@ -86,9 +87,23 @@ void server::body_too_large(http::request const& header) {
     }
 }
 
-std::shared_ptr<session> server::create_session(net::any_io_executor strand, transport_kind t) {
+std::shared_ptr<session> server::create_session(net::any_io_executor strand, transport_kind t,
+                                                http::connection& conn, http::request const& req) {
+    handshake_info info;
+    info.url = std::string(req.target());
+    boost::system::error_code ec;
+    auto const peer = conn.stream().socket().remote_endpoint(ec);
+    if (!ec)
+        info.address = peer.address().to_string();
+    for (auto const& field : req) {
+        std::string name(field.name_string());
+        for (auto& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        info.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    info.issued = std::chrono::system_clock::now();
     auto s = std::make_shared<session>(std::move(strand), generate_sid(), config_, t, handler_,
-                                       registry_);
+                                       registry_, std::move(info));
     registry_->add(s);
     return s;
 }
@@ -209,13 +224,13 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
     if (transport == transport_kind::websocket) {
         // The connection's strand becomes the session's: no socket move needed.
         auto ex = conn.stream().get_executor();
-        auto s = create_session(ex, transport);
+        auto s = create_session(ex, transport, conn, req);
         conn.stream().expires_never();
         net::co_spawn(ex, s->run_websocket(std::move(conn.stream()), std::move(req), false),
                       log_exception);
         co_return http::after_response::taken_over;
     }
-    auto s = create_session(net::make_strand(ioc_), transport);
+    auto s = create_session(net::make_strand(ioc_), transport, conn, req);
     // GCC 12 miscompiles a capturing lambda inside a co_await expression (double
     // destruction of its captures): lambdas are named first.
     auto start = [s] {

@@ -38,7 +38,8 @@ private:
                                           poll_reply r);
     awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
     void add_cors(http::request const& req, http::response& res) const;
-    std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t);
+    std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,
+                                            http::connection& conn, http::request const& req);
 
     net::io_context& ioc_;
     config config_;

@@ -77,9 +77,10 @@ poll_reply error_reply(http_error e) {
 
 session::session(net::any_io_executor strand, std::string sid, config const& cfg,
                  transport_kind initial, std::shared_ptr<handler> handler,
-                 std::shared_ptr<session_registry> registry)
+                 std::shared_ptr<session_registry> registry, handshake_info handshake)
     : strand_(std::move(strand))
     , sid_(std::move(sid))
+    , handshake_(std::move(handshake))
     , config_(cfg)
     , handler_(std::move(handler))
     , registry_(std::move(registry))

@@ -56,11 +56,14 @@ struct packet;
 class session : public std::enable_shared_from_this<session> {
 public:
     session(net::any_io_executor strand, std::string sid, config const& cfg, transport_kind initial,
-            std::shared_ptr<handler> handler, std::shared_ptr<session_registry> registry);
+            std::shared_ptr<handler> handler, std::shared_ptr<session_registry> registry,
+            handshake_info handshake = {});
     ~session();
 
     /// Any thread.
     std::string const& id() const { return sid_; }
+    /// The request that opened the session. Any thread.
+    handshake_info const& handshake() const { return handshake_; }
     /// The session's strand. Any thread.
     net::any_io_executor const& get_executor() const { return strand_; }
 
@@ -119,6 +122,7 @@ private:
 
     net::any_io_executor strand_;
     std::string sid_;
+    handshake_info const handshake_;
     config const& config_;
     std::shared_ptr<handler> handler_;
     std::shared_ptr<session_registry> registry_;

@@ -61,6 +61,10 @@ std::string const& socket::nsp_name() const {
     return nsp_->name();
 }
 
+engineio::handshake_info const& socket::handshake() const {
+    return session_->handshake();
+}
+
 net::any_io_executor const& socket::get_executor() const {
     return session_->get_executor();
 }

@@ -18,6 +18,7 @@
 namespace sio::engineio {
 class session;
 struct message;
+struct handshake_info;
 } // namespace sio::engineio
 
 namespace sio::socketio {
@@ -84,6 +85,9 @@ public:
     std::string const& nsp_name() const;
     /// The CONNECT payload (the client's `auth` option); an empty object when none.
     boost::json::value const& auth() const { return auth_; }
+    /// The HTTP request that opened the connection: headers (cookies, tokens), query, peer
+    /// address, time. Any thread.
+    engineio::handshake_info const& handshake() const;
     /// Free for the application (Node's socket.data). Strand only.
     boost::json::value& data() { return data_; }
     bool connected() const { return connected_; }
