@@ -8,8 +8,6 @@
 
 #include "app/hello_app.hpp"
 
-#include <boost/asio/io_context.hpp>
-
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
@@ -100,15 +98,15 @@ int main(int argc, char** argv) {
         log::warn("no {}/dist: build the web client (cmake --build, or npm run build in www/)",
                   opts.www.string());
 
-    net::io_context ioc{static_cast<int>(opts.threads)};
-    http::server server{ioc, opts.server};
+    io_pool pool{opts.threads};
+    http::server server{pool, opts.server};
     server.set_fallback(std::make_shared<http::static_files>(http::static_config{
         .index_file = opts.www / "index.html",
         .static_prefix = "/static",
         .roots = {opts.www / "dist", opts.www / "public"},
     }));
 
-    socketio::server io{ioc};
+    socketio::server io;
     app::register_hello_app(io);
     server.mount(io.path(), io.engine());
 
@@ -122,7 +120,7 @@ int main(int argc, char** argv) {
     log::out(fmt::format("Server running on port {} ({}).", bound.port(),
                          opts.production ? "production" : "development"));
 
-    http::run_until_signal(ioc, server, opts.threads);
+    http::run_until_signal(pool, server);
     log::info("stopped");
     return 0;
 }

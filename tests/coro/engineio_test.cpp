@@ -95,7 +95,7 @@ struct eio_fixture {
     }
 
     explicit eio_fixture(engineio::config cfg = test_config()) {
-        eio = std::make_shared<engineio::server>(io.ioc(), std::move(cfg), handler);
+        eio = std::make_shared<engineio::server>(std::move(cfg), handler);
         server.mount("/engine.io/", eio);
         ep = server.start();
     }
@@ -368,6 +368,17 @@ BOOST_AUTO_TEST_CASE(probe_with_a_wrong_packet_aborts_the_upgrade_only) {
     // Polling carries on.
     BOOST_TEST(request(polling(sid), bhttp::verb::post, "4still here").body() == "ok");
     BOOST_TEST(request(polling(sid)).body() == "4still here");
+}
+
+BOOST_AUTO_TEST_CASE(client_close_racing_its_own_get_answers_it_with_a_noop) {
+    auto const sid = open_polling();
+    // The close is handled before the GET the client sent alongside it (other connections,
+    // other threads): that GET still gets its noop, the next one finds the sid gone.
+    BOOST_TEST(request(polling(sid), bhttp::verb::post, "1").body() == "ok");
+    BOOST_TEST(closed_with(disconnect_reason::transport_close));
+    BOOST_TEST(request(polling(sid)).body() == "6");
+    BOOST_TEST(request(polling(sid)).result_int() == 400u);
+    BOOST_TEST(eio->session_count() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(queue_full_drops_volatile_then_closes) {

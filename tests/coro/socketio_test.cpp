@@ -38,7 +38,7 @@ socketio::server_options options() {
 struct sio_fixture {
     io_runner io;
     http::server server{io.ioc(), http_config()};
-    socketio::server sio{io.ioc(), options()};
+    socketio::server sio{options()};
     tcp::endpoint ep;
 
     std::mutex mutex;

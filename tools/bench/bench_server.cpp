@@ -9,8 +9,6 @@
 #include "sio/http/server.hpp"
 #include "sio/socketio/server.hpp"
 
-#include <boost/asio/io_context.hpp>
-
 #include <charconv>
 #include <csignal>
 #include <cstdio>
@@ -59,13 +57,13 @@ int main(int argc, char** argv) {
         return 2;
     }
     log::set_level(log::level::warn);
-    net::io_context ioc{static_cast<int>(threads)};
+    io_pool pool{threads};
 
     http::server_config hc;
     hc.host = "127.0.0.1";
     hc.port = port;
-    http::server server{ioc, hc};
-    socketio::server io{ioc};
+    http::server server{pool, hc};
+    socketio::server io;
     setup_handlers(io);
     server.mount(io.path(), io.engine());
 
@@ -73,6 +71,6 @@ int main(int argc, char** argv) {
     fmt::print("bench server on http://127.0.0.1:{}\n", ep.port());
     std::fflush(stdout);
 
-    http::run_until_signal(ioc, server, threads);
+    http::run_until_signal(pool, server);
     return 0;
 }

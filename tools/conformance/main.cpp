@@ -7,8 +7,6 @@
 #include "sio/http/server.hpp"
 #include "sio/socketio/server.hpp"
 
-#include <boost/asio/io_context.hpp>
-
 #include <charconv>
 #include <csignal>
 #include <thread>
@@ -72,20 +70,20 @@ int main(int argc, char** argv) {
             log::set_level(*lvl);
     }
     unsigned const threads = std::max(1u, std::thread::hardware_concurrency());
-    net::io_context ioc{static_cast<int>(threads)};
+    io_pool pool{threads};
 
     http::server_config hc;
     hc.host = "127.0.0.1";
     hc.port = port;
-    http::server server{ioc, hc};
-    auto eio = std::make_shared<engineio::server>(ioc, suite_config("/engine.io/"),
+    http::server server{pool, hc};
+    auto eio = std::make_shared<engineio::server>(suite_config("/engine.io/"),
                                                   std::make_shared<echo_handler>());
     server.mount(eio->settings().path, eio);
 
     socketio::server_options sio_options;
     sio_options.engine = suite_config("/socket.io/");
     sio_options.connect_timeout = std::chrono::milliseconds(1000);
-    socketio::server io{ioc, sio_options};
+    socketio::server io{sio_options};
     io.on_connection([](std::shared_ptr<socketio::socket> const& s) {
         s->emit("auth", s->auth());
         s->on("message", [](socketio::socket& self, socketio::event& ev) {
@@ -103,6 +101,6 @@ int main(int argc, char** argv) {
                          "/socket.io/ suite handlers)",
                          ep.port()));
 
-    http::run_until_signal(ioc, server, threads);
+    http::run_until_signal(pool, server);
     return 0;
 }

@@ -52,9 +52,8 @@ void log_exception(std::exception_ptr e) {
 
 } // namespace
 
-server::server(net::io_context& ioc, config cfg, std::shared_ptr<handler> handler)
-    : ioc_(ioc)
-    , config_(std::move(cfg))
+server::server(config cfg, std::shared_ptr<handler> handler)
+    : config_(std::move(cfg))
     , handler_(std::move(handler))
     , registry_(std::make_shared<session_registry>()) {
     if (config_.path.empty() || config_.path.back() != '/')
@@ -230,7 +229,9 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
                       log_exception);
         co_return http::after_response::taken_over;
     }
-    auto s = create_session(net::make_strand(ioc_), transport, conn, req);
+    // The handshake's connection strand becomes the session's: its io_context (one per
+    // thread with an io_pool) is where the session lives from now on.
+    auto s = create_session(conn.stream().get_executor(), transport, conn, req);
     // GCC 12 miscompiles a capturing lambda inside a co_await expression (double
     // destruction of its captures): lambdas are named first.
     auto start = [s] {

@@ -15,7 +15,7 @@ namespace sio::engineio {
 /// from any thread.
 class server final : public http::request_handler {
 public:
-    server(net::io_context& ioc, config cfg, std::shared_ptr<handler> handler);
+    server(config cfg, std::shared_ptr<handler> handler);
     ~server() override;
 
     std::uint64_t body_limit() const override { return config_.max_payload; }
@@ -41,7 +41,6 @@ private:
     std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,
                                             http::connection& conn, http::request const& req);
 
-    net::io_context& ioc_;
     config config_;
     std::shared_ptr<handler> handler_;
     std::shared_ptr<session_registry> registry_;

@@ -235,9 +235,13 @@ void session::do_close(disconnect_reason reason) {
         }
         complete_waiter({200, std::move(body), false});
         finalize();
-    } else if (graceful) {
-        // Keep the sid until the next GET collects the queue and the close packet.
-        closing_timer_.expires_after(config_.ping_interval + config_.ping_timeout);
+    } else if (graceful || closed_by_client_) {
+        // Keep the sid until the next GET collects the queue and the close packet, or, when
+        // the client closed, until a GET it sent at the same time arrives (on another
+        // connection, possibly another thread): that one gets the noop it would have had.
+        closing_timer_.expires_after(closed_by_client_
+                                         ? config_.ping_timeout
+                                         : config_.ping_interval + config_.ping_timeout);
         closing_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec)
                 self->finalize();
@@ -313,6 +317,7 @@ void session::dispatch(packet p) {
             listener_->on_message(std::move(p.data));
         break;
     case packet_type::close:
+        closed_by_client_ = true;
         do_close(disconnect_reason::transport_close);
         break;
     case packet_type::ping:
@@ -340,8 +345,13 @@ std::optional<poll_reply> session::poll(std::shared_ptr<poll_waiter> const& wait
     if (transport_ != transport_kind::polling)
         return error_reply(http_error::bad_request);
     if (state_ == state::closing) {
-        auto body = drain_payload();
-        append_payload(body, {"1", false});
+        std::string body;
+        if (closed_by_client_) {
+            body = encode_text(packet_type::noop);
+        } else {
+            body = drain_payload();
+            append_payload(body, {"1", false});
+        }
         finalize();
         return poll_reply{200, std::move(body), false};
     }

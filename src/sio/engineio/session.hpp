@@ -146,6 +146,7 @@ private:
     ws_transport* active_ws_ = nullptr; ///< the WebSocket carrying the session
     ws_transport* probe_ws_ = nullptr;  ///< a WebSocket probing an upgrade
     bool upgrading_ = false;            ///< 3probe sent, waiting for 5
+    bool closed_by_client_ = false;     ///< the client sent a close packet
 };
 
 /// sid -> session, shared by the server and its sessions. Thread safety: all members.

@@ -5,23 +5,19 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
-#include <thread>
-#include <vector>
 
 namespace sio::http {
 
-void run_until_signal(net::io_context& ioc, server& srv, unsigned threads) {
-    net::signal_set signals{ioc, SIGINT, SIGTERM};
-    signals.async_wait([&srv](boost::system::error_code ec, int signal) {
+void run_until_signal(io_pool& pool, server& srv) {
+    net::signal_set signals{pool.main(), SIGINT, SIGTERM};
+    signals.async_wait([&srv, &pool](boost::system::error_code ec, int signal) {
         if (ec)
             return;
         log::info("received signal {}: stopping", signal);
         srv.stop();
+        pool.release();
     });
-    std::vector<std::jthread> pool;
-    for (unsigned i = 1; i < threads; ++i)
-        pool.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
+    pool.run();
 }
 
 } // namespace sio::http

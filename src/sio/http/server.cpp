@@ -1,5 +1,6 @@
 #include "sio/http/server.hpp"
 
+#include "sio/core/io_pool.hpp"
 #include "sio/core/log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -48,7 +49,7 @@ response make_text_response(unsigned status, std::string body, bool keep_alive,
 }
 
 struct server::impl : std::enable_shared_from_this<impl> {
-    net::io_context& ioc;
+    std::function<net::io_context&()> pick; // where the next connection lives
     server_config config;
     tcp::acceptor acceptor;
     net::steady_timer grace_timer;
@@ -60,10 +61,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::uint64_t next_id = 0;
     bool stopping = false;
 
-    impl(net::io_context& io, server_config cfg)
-        : ioc(io)
+    impl(net::io_context& main, std::function<net::io_context&()> next, server_config cfg)
+        : pick(std::move(next))
         , config(std::move(cfg))
-        , acceptor(net::make_strand(io))
+        , acceptor(net::make_strand(main))
         , grace_timer(acceptor.get_executor()) {}
 
     bool is_stopping() const {
@@ -81,7 +82,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
     awaitable<void> accept_loop() {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(ioc), use_tuple);
+            auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(pick()), use_tuple);
             if (ec == net::error::operation_aborted || !acceptor.is_open())
                 co_return;
             if (ec) {
@@ -269,7 +270,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
 };
 
 server::server(net::io_context& ioc, server_config config)
-    : impl_(std::make_shared<impl>(ioc, std::move(config))) {}
+    : impl_(std::make_shared<impl>(
+          ioc, [&ioc]() -> net::io_context& { return ioc; }, std::move(config))) {}
+
+server::server(io_pool& pool, server_config config)
+    : impl_(std::make_shared<impl>(
+          pool.main(), [&pool]() -> net::io_context& { return pool.next(); }, std::move(config))) {}
 
 server::~server() = default;
 

@@ -5,6 +5,10 @@
 #include "sio/core/net.hpp"
 
 #include <boost/asio/io_context.hpp>
+
+namespace sio {
+class io_pool;
+} // namespace sio
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -87,7 +91,10 @@ response make_text_response(unsigned status, std::string body, bool keep_alive,
 /// Thread safety: mount() before start(); stop() from any thread.
 class server {
 public:
+    /// Every connection on `ioc` (which may be run by several threads).
     server(net::io_context& ioc, server_config config);
+    /// Connections spread over the pool's io_contexts, one per thread.
+    server(io_pool& pool, server_config config);
     ~server();
     server(server const&) = delete;
     server& operator=(server const&) = delete;

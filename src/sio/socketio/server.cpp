@@ -41,9 +41,9 @@ void server_state::add_dynamic(namespace_predicate accept, std::function<void(ns
     dynamic_.push_back({std::move(accept), std::move(setup)});
 }
 
-server::server(net::io_context& ioc, server_options options)
+server::server(server_options options)
     : state_(std::make_shared<server_state>(std::move(options)))
-    , engine_(std::make_shared<engineio::server>(ioc, state_->options.engine, state_)) {
+    , engine_(std::make_shared<engineio::server>(state_->options.engine, state_)) {
     state_->of("/");
 }
 

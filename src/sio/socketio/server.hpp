@@ -37,7 +37,7 @@ class server_state;
 /// from any thread, any time.
 class server {
 public:
-    server(net::io_context& ioc, server_options options = {});
+    explicit server(server_options options = {});
     ~server();
     server(server const&) = delete;
     server& operator=(server const&) = delete;
