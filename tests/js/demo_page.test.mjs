@@ -13,9 +13,7 @@
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { EventEmitter } from 'node:events'
+import { startServer, stopServer } from './lib/server_process.mjs'
 import { chromium } from 'playwright-core'
 
 const SERVER_START_TIMEOUT_MS = 15_000
@@ -39,99 +37,16 @@ const CHROMIUM_ARGS = [
 
 /**
  * Start the demo server on an ephemeral port.
- * Resolves to { child, port, mode, output, stdout, lines } once the ready line is printed:
+ * Resolves to { child, port, output, stdout, lines, … } once the ready line is printed:
  * output is every line (stderr ones prefixed), stdout the stdout lines only, and `lines`
- * emits 'stdout' for each new stdout line.
+ * emits 'stdout' for each new stdout line (see lib/server_process.mjs).
  */
-function startServer(binary, www, timeoutMs = SERVER_START_TIMEOUT_MS) {
-  // Own process group, so the server and anything it starts can be killed together.
-  const child = spawn(binary, ['--host', '127.0.0.1', '--port', '0', '--www', www], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  })
-  liveServers.add(child)
-  child.once('exit', () => liveServers.delete(child))
-  const output = [] // every stdout/stderr line, for diagnostics
-  const stdoutLines = []
-  const lines = new EventEmitter()
-
-  createInterface({ input: child.stderr }).on('line', (line) => output.push(`[stderr] ${line}`))
-  const stdout = createInterface({ input: child.stdout })
-
-  return new Promise((resolve, reject) => {
-    let settled = false
-    const fail = (message) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      stopServer(child)
-      reject(new Error(`${message}\n--- server output ---\n${output.join('\n')}`))
-    }
-    const timer = setTimeout(
-      () => fail(`server did not print its ready line within ${timeoutMs} ms`),
-      timeoutMs,
-    )
-    stdout.on('line', (line) => {
-      output.push(line)
-      stdoutLines.push(line)
-      lines.emit('stdout', line)
-      const m = READY_LINE.exec(line)
-      if (m && !settled) {
-        settled = true
-        clearTimeout(timer)
-        resolve({ child, port: Number(m[1]), mode: m[2], output, stdout: stdoutLines, lines })
-      }
-    })
-    child.once('error', (err) => fail(`could not start ${binary}: ${err.message}`))
-    child.once('exit', (code, signal) =>
-      fail(`server exited before it was ready (code ${code}, signal ${signal})`),
-    )
-  })
-}
-
-const liveServers = new Set()
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal) // the whole process group
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      // already gone
-    }
-  }
-}
-
-// Safety net: never leave a server behind, even if the test process ends abruptly.
-process.once('exit', () => {
-  for (const child of liveServers) killGroup(child, 'SIGKILL')
-})
-
-/**
- * SIGTERM to the server's process group, then SIGKILL after graceMs; resolves when the
- * server has gone. Also closes our ends of its pipes so they cannot keep us alive.
- */
-function stopServer(child, graceMs = 5_000) {
-  if (!child || child.pid === undefined) return Promise.resolve()
-  const closePipes = () => {
-    child.stdout?.destroy()
-    child.stderr?.destroy()
-  }
-  if (child.exitCode !== null || child.signalCode !== null) {
-    killGroup(child, 'SIGKILL') // leftovers in its group, if any
-    closePipes()
-    return Promise.resolve()
-  }
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs)
-    child.once('exit', () => {
-      clearTimeout(killer)
-      killGroup(child, 'SIGKILL') // leftovers in its group, if any
-      closePipes()
-      resolve()
-    })
-    killGroup(child, 'SIGTERM')
+function startDemoServer(binary, www) {
+  return startServer({
+    binary,
+    args: ['--host', '127.0.0.1', '--port', '0', '--www', www],
+    readyLine: READY_LINE,
+    timeoutMs: SERVER_START_TIMEOUT_MS,
   })
 }
 
@@ -234,7 +149,7 @@ describe('demo page in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
     const www = process.env.SIO_WWW
     assert.ok(binary, 'set SIO_DEMO to the server binary')
     assert.ok(www, 'set SIO_WWW to the www folder')
-    server = await startServer(binary, www)
+    server = await startDemoServer(binary, www)
     baseUrl = `http://127.0.0.1:${server.port}/`
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -12,8 +12,8 @@
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { startServer, stopServer, serverLog } from './lib/server_process.mjs'
+import { withTimeout, sleep, pseudoRandomBytes } from './lib/util.mjs'
 import { Socket } from 'engine.io-client'
 
 const SERVER_START_TIMEOUT_MS = 10_000
@@ -36,101 +36,18 @@ const MODES = [
 // ---------------------------------------------------------------------------
 // Server process
 
-const liveServers = new Set()
-
 /**
  * Start the conformance server on an ephemeral port.
- * Resolves to { child, port, output } once the ready line is printed.
+ * Resolves to { child, port, output, … } once the ready line is printed.
  */
-function startServer(binary, timeoutMs = SERVER_START_TIMEOUT_MS) {
+function startConformance(binary) {
   const logLevel = process.env.SIO_LOG_LEVEL || 'info'
-  // Own process group, so the server and anything it starts can be killed together.
-  const child = spawn(binary, ['0', logLevel], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  return startServer({
+    binary,
+    args: ['0', logLevel],
+    readyLine: READY_LINE,
+    timeoutMs: SERVER_START_TIMEOUT_MS,
   })
-  liveServers.add(child)
-  child.once('exit', () => liveServers.delete(child))
-  const output = [] // every stdout/stderr line, for diagnostics
-
-  createInterface({ input: child.stderr }).on('line', (line) => output.push(`[stderr] ${line}`))
-  const stdout = createInterface({ input: child.stdout })
-
-  return new Promise((resolve, reject) => {
-    let settled = false
-    const fail = (message) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      stopServer(child)
-      reject(new Error(`${message}\n--- server output ---\n${output.join('\n')}`))
-    }
-    const timer = setTimeout(
-      () => fail(`server did not print its ready line within ${timeoutMs} ms`),
-      timeoutMs,
-    )
-    stdout.on('line', (line) => {
-      output.push(line)
-      const m = READY_LINE.exec(line)
-      if (m && !settled) {
-        settled = true
-        clearTimeout(timer)
-        resolve({ child, port: Number(m[1]), output })
-      }
-    })
-    child.once('error', (err) => fail(`could not start ${binary}: ${err.message}`))
-    child.once('exit', (code, signal) =>
-      fail(`server exited before it was ready (code ${code}, signal ${signal})`),
-    )
-  })
-}
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal) // the whole process group
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      // already gone
-    }
-  }
-}
-
-// Safety net: never leave a server behind, even if the test process ends abruptly.
-process.once('exit', () => {
-  for (const child of liveServers) killGroup(child, 'SIGKILL')
-})
-
-/**
- * `signal` to the server's process group, then SIGKILL after graceMs; resolves when the
- * server has gone. Also closes our ends of its pipes so they cannot keep us alive.
- */
-function stopServer(child, { signal = 'SIGTERM', graceMs = 5_000 } = {}) {
-  if (!child || child.pid === undefined) return Promise.resolve()
-  const closePipes = () => {
-    child.stdout?.destroy()
-    child.stderr?.destroy()
-  }
-  if (child.exitCode !== null || child.signalCode !== null) {
-    killGroup(child, 'SIGKILL') // leftovers in its group, if any
-    closePipes()
-    return Promise.resolve()
-  }
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs)
-    child.once('exit', () => {
-      clearTimeout(killer)
-      killGroup(child, 'SIGKILL') // leftovers in its group, if any
-      closePipes()
-      resolve()
-    })
-    killGroup(child, signal)
-  })
-}
-
-function serverLog(server) {
-  return server ? `\n--- server output ---\n${server.output.join('\n')}` : ''
 }
 
 // ---------------------------------------------------------------------------
@@ -148,17 +65,6 @@ function closeAllSockets() {
   }
   liveSockets.clear()
 }
-
-/** Rejects with `message` after ms unless `promise` settles first. */
-function withTimeout(promise, ms, message) {
-  let timer
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} (after ${ms} ms)`)), ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * A client socket plus everything it reported: messages (queued for next()), pings,
@@ -294,16 +200,6 @@ function bytes0to255() {
   return a
 }
 
-function pseudoRandomBytes(n, seed = 12345) {
-  const a = new Uint8Array(n)
-  let x = seed
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    a[i] = x >>> 24
-  }
-  return a
-}
-
 function assertBinaryEqual(received, sent, label) {
   assert.notEqual(typeof received, 'string', `${label}: binary came back as text`)
   assert.ok(
@@ -325,7 +221,7 @@ describe('engine.io-client against the conformance server', { timeout: FILE_TIME
   before(async () => {
     const binary = process.env.SIO_CONFORMANCE_SERVER
     assert.ok(binary, 'set SIO_CONFORMANCE_SERVER to the sio_conformance_server binary')
-    server = await startServer(binary)
+    server = await startConformance(binary)
   }, { timeout: SERVER_START_TIMEOUT_MS + 2_000 })
 
   after(async () => {
@@ -500,7 +396,7 @@ describe('engine.io-client against the conformance server', { timeout: FILE_TIME
     }, { timeout: 10_000 })
 
     it('every mode closes with transport close or transport error', { timeout: TEST_TIMEOUT_MS }, async () => {
-      doomed = await startServer(process.env.SIO_CONFORMANCE_SERVER)
+      doomed = await startConformance(process.env.SIO_CONFORMANCE_SERVER)
       const clients = []
       try {
         for (const mode of MODES) clients.push(await openClient(doomed.port, mode))

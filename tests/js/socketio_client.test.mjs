@@ -16,9 +16,8 @@
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { EventEmitter } from 'node:events'
+import { startServer, stopServer, serverLog } from './lib/server_process.mjs'
+import { withTimeout, sleep, pseudoRandomBytes } from './lib/util.mjs'
 import { io } from 'socket.io-client'
 
 const SERVER_START_TIMEOUT_MS = 10_000
@@ -49,59 +48,6 @@ const MODES = [
 // ---------------------------------------------------------------------------
 // Server processes
 
-const liveServers = new Set()
-
-/**
- * Start `binary args…` in its own process group; resolves to
- * { child, port, stdout, stderr, output, lines } once stdout matches readyLine.
- * stdout / stderr collect the lines of each stream;
- * `lines` emits 'stdout' and 'stderr' per line.
- */
-function startServer(binary, args, readyLine, timeoutMs = SERVER_START_TIMEOUT_MS) {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-  liveServers.add(child)
-  child.once('exit', () => liveServers.delete(child))
-  const server = { child, port: 0, stdout: [], stderr: [], output: [], lines: new EventEmitter() }
-
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    server.stderr.push(line)
-    server.output.push(`[stderr] ${line}`)
-    server.lines.emit('stderr', line)
-  })
-  const stdout = createInterface({ input: child.stdout })
-
-  return new Promise((resolve, reject) => {
-    let settled = false
-    const fail = (message) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      stopServer(child)
-      reject(new Error(`${message}\n--- server output ---\n${server.output.join('\n')}`))
-    }
-    const timer = setTimeout(
-      () => fail(`server did not print its ready line within ${timeoutMs} ms`),
-      timeoutMs,
-    )
-    stdout.on('line', (line) => {
-      server.output.push(line)
-      server.stdout.push(line)
-      server.lines.emit('stdout', line)
-      const m = readyLine.exec(line)
-      if (m && !settled) {
-        settled = true
-        clearTimeout(timer)
-        server.port = Number(m[1])
-        resolve(server)
-      }
-    })
-    child.once('error', (err) => fail(`could not start ${binary}: ${err.message}`))
-    child.once('exit', (code, signal) =>
-      fail(`server exited before it was ready (code ${code}, signal ${signal})`),
-    )
-  })
-}
-
 function startDemo() {
   const binary = process.env.SIO_DEMO
   const www = process.env.SIO_WWW
@@ -109,61 +55,18 @@ function startDemo() {
   assert.ok(www, 'set SIO_WWW to the www folder')
   const args = ['--host', '127.0.0.1', '--port', '0', '--www', www]
   if (process.env.SIO_LOG_LEVEL) args.push('--log-level', process.env.SIO_LOG_LEVEL)
-  return startServer(binary, args, DEMO_READY_LINE)
+  return startServer({ binary, args, readyLine: DEMO_READY_LINE, timeoutMs: SERVER_START_TIMEOUT_MS })
 }
 
 function startConformance() {
   const binary = process.env.SIO_CONFORMANCE_SERVER
   assert.ok(binary, 'set SIO_CONFORMANCE_SERVER to the sio_conformance_server binary')
-  return startServer(binary, ['0', process.env.SIO_LOG_LEVEL || 'info'], CONFORMANCE_READY_LINE)
-}
-
-function killGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal) // the whole process group
-  } catch {
-    try {
-      child.kill(signal)
-    } catch {
-      // already gone
-    }
-  }
-}
-
-// Safety net: never leave a server behind, even if the test process ends abruptly.
-process.once('exit', () => {
-  for (const child of liveServers) killGroup(child, 'SIGKILL')
-})
-
-/**
- * SIGTERM to the server's process group, then SIGKILL after graceMs; resolves when the
- * server has gone. Also closes our ends of its pipes so they cannot keep us alive.
- */
-function stopServer(child, graceMs = 5_000) {
-  if (!child || child.pid === undefined) return Promise.resolve()
-  const closePipes = () => {
-    child.stdout?.destroy()
-    child.stderr?.destroy()
-  }
-  if (child.exitCode !== null || child.signalCode !== null) {
-    killGroup(child, 'SIGKILL') // leftovers in its group, if any
-    closePipes()
-    return Promise.resolve()
-  }
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs)
-    child.once('exit', () => {
-      clearTimeout(killer)
-      killGroup(child, 'SIGKILL') // leftovers in its group, if any
-      closePipes()
-      resolve()
-    })
-    killGroup(child, 'SIGTERM')
+  return startServer({
+    binary,
+    args: ['0', process.env.SIO_LOG_LEVEL || 'info'],
+    readyLine: CONFORMANCE_READY_LINE,
+    timeoutMs: SERVER_START_TIMEOUT_MS,
   })
-}
-
-function serverLog(server) {
-  return server ? `\n--- server output ---\n${server.output.join('\n')}` : ''
 }
 
 function assertAlive(server) {
@@ -211,18 +114,6 @@ function closeAllSockets() {
   liveSockets.clear()
 }
 
-/** Rejects with `message` (a string, or a function giving one) after ms unless `promise` settles first. */
-function withTimeout(promise, ms, message) {
-  let timer
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      const text = typeof message === 'function' ? message() : message
-      reject(new Error(`${text} (after ${ms} ms)`))
-    }, ms)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-}
-
 // How starved this process is: the longest gap between 50 ms ticks, minus 50, overall (max)
 // and since the last reset of `window`.
 const loopLag = { max: 0, window: 0, last: Date.now() }
@@ -241,8 +132,6 @@ function noteHeartbeatTrouble(text) {
   heartbeatTrouble.count += 1
   heartbeatTrouble.notes.push(text)
 }
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** An Error plus, for engine.io-client's transport errors, the HTTP status and body. */
 function describeError(err) {
@@ -445,16 +334,6 @@ function assertBytes(received, sent, label) {
   const want = asBuffer(sent, label)
   assert.equal(got.length, want.length, `${label}: length`)
   assert.ok(got.equals(want), `${label}: bytes differ`)
-}
-
-function pseudoRandomBytes(n, seed = 12345) {
-  const a = new Uint8Array(n)
-  let x = seed
-  for (let i = 0; i < n; i++) {
-    x = (x * 1103515245 + 12345) >>> 0
-    a[i] = x >>> 24
-  }
-  return a
 }
 
 // ---------------------------------------------------------------------------
