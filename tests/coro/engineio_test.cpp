@@ -5,6 +5,7 @@
 
 #include "common/http_client.hpp"
 #include "common/io_runner.hpp"
+#include "common/loopback.hpp"
 #include "common/ws_client.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -83,16 +84,8 @@ struct eio_fixture {
     io_runner io;
     std::shared_ptr<recording_handler> handler = std::make_shared<recording_handler>();
     std::shared_ptr<engineio::server> eio;
-    http::server server{io.ioc(), http_config()};
+    http::server server{io.ioc(), loopback_config()};
     tcp::endpoint ep;
-
-    static http::server_config http_config() {
-        http::server_config c;
-        c.host = "127.0.0.1";
-        c.port = 0;
-        c.shutdown_grace = 2s;
-        return c;
-    }
 
     explicit eio_fixture(engineio::config cfg = test_config()) {
         eio = std::make_shared<engineio::server>(std::move(cfg), handler);

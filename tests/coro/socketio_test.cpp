@@ -6,6 +6,7 @@
 #include "sio/socketio/server.hpp"
 
 #include "common/io_runner.hpp"
+#include "common/loopback.hpp"
 #include "common/ws_client.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -37,21 +38,13 @@ socketio::server_options options() {
 
 struct sio_fixture {
     io_runner io;
-    http::server server{io.ioc(), http_config()};
+    http::server server{io.ioc(), loopback_config()};
     socketio::server sio{options()};
     tcp::endpoint ep;
 
     std::mutex mutex;
     std::vector<std::string> disconnects;
     std::vector<std::shared_ptr<sio_socket>> sockets;
-
-    static http::server_config http_config() {
-        http::server_config c;
-        c.host = "127.0.0.1";
-        c.port = 0;
-        c.shutdown_grace = 2s;
-        return c;
-    }
 
     sio_fixture() {
         sio.on_connection([this](std::shared_ptr<sio_socket> const& s) {

@@ -160,11 +160,7 @@ void nsp::notify_connection(std::shared_ptr<socket> const& s) const {
 void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& p,
                   bool is_volatile) {
     // Encoded once; every recipient's queue shares the same buffers.
-    std::vector<engineio::message> frames;
-    frames.reserve(1 + p.attachments.size());
-    frames.push_back(engineio::make_text_message(encode_text(p)));
-    for (auto const& a : p.attachments)
-        frames.push_back(engineio::make_binary_message(a));
+    auto const frames = to_frames(p);
 
     std::vector<std::shared_ptr<socket>> recipients;
     recipients.reserve(targets.size());

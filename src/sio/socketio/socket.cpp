@@ -81,13 +81,17 @@ void socket::on_disconnect(disconnect_handler handler) {
     disconnect_handlers_.push_back(std::move(handler));
 }
 
-void socket::send_packet(packet const& p, bool is_volatile) {
+std::vector<engineio::message> to_frames(packet const& p) {
     std::vector<engineio::message> frames;
     frames.reserve(1 + p.attachments.size());
     frames.push_back(engineio::make_text_message(encode_text(p)));
     for (auto const& a : p.attachments)
         frames.push_back(engineio::make_binary_message(a));
-    session_->send(std::move(frames), is_volatile);
+    return frames;
+}
+
+void socket::send_packet(packet const& p, bool is_volatile) {
+    session_->send(to_frames(p), is_volatile);
 }
 
 void socket::send_frames(std::vector<engineio::message> const& frames, bool is_volatile) {

@@ -154,6 +154,9 @@ private:
     std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };
 
+/// The Engine.IO messages of a packet: its text, then one binary message per attachment.
+std::vector<engineio::message> to_frames(packet const& p);
+
 void log_bad_arguments(socket const& s, std::string_view event_name);
 
 template <class... Args, class F>
