@@ -295,6 +295,67 @@ BOOST_AUTO_TEST_CASE(websocket_message_over_max_payload_closes_with_1009) {
     BOOST_TEST(closed_with(disconnect_reason::payload_too_large));
 }
 
+BOOST_AUTO_TEST_CASE(websocket_burst_comes_back_in_order_and_pings_get_pongs) {
+    struct outcome {
+        std::vector<std::string> echoes;
+        std::string pong;
+    };
+    auto const got = io.run([](tcp::endpoint at) -> awaitable<outcome> {
+        ws_client ws(co_await net::this_coro::executor);
+        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
+        co_await ws.read();
+        outcome out;
+        ws.stream().control_callback(
+            [&out](websocket::frame_type kind, beast::string_view payload) {
+                if (kind == websocket::frame_type::pong)
+                    out.pong = std::string(payload);
+            });
+        // Sent back to back, so the server reads several per system call and answers
+        // them in batches.
+        for (int i = 0; i < 100; ++i)
+            co_await ws.send_text(fmt::format("4{}", i));
+        co_await ws.stream().async_ping("are you there", net::use_awaitable);
+        while (out.echoes.size() < 100) {
+            auto f = co_await ws.read_skipping_pings();
+            if (!f)
+                break;
+            out.echoes.push_back(f->data);
+        }
+        if (out.pong.empty()) // it may follow the echoes; the next read sees it
+            co_await ws.read(std::chrono::milliseconds(500));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(got.echoes.size() == 100u);
+    for (int i = 0; i < 100; ++i)
+        BOOST_TEST(got.echoes[static_cast<std::size_t>(i)] == fmt::format("4{}", i));
+    BOOST_TEST(got.pong == "are you there");
+}
+
+BOOST_AUTO_TEST_CASE(websocket_text_that_is_not_utf8_closes_with_1007) {
+    auto const code = io.run([](tcp::endpoint at) -> awaitable<int> {
+        ws_client ws(co_await net::this_coro::executor);
+        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
+        co_await ws.read();
+        co_await ws.send_text("4\xc3\x28");
+        co_await ws.closed_by_server();
+        co_return static_cast<int>(ws.close_code().code);
+    }(ep));
+    BOOST_TEST(code == 1007);
+    BOOST_TEST(closed_with(disconnect_reason::parse_error));
+}
+
+BOOST_AUTO_TEST_CASE(websocket_upgrade_with_a_bad_version_is_refused) {
+    auto req = make_get("/engine.io/?EIO=4&transport=websocket");
+    req.set(bhttp::field::connection, "Upgrade");
+    req.set(bhttp::field::upgrade, "websocket");
+    req.set(bhttp::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+    req.set(bhttp::field::sec_websocket_version, "8");
+    auto const res = io.run(fetch(ep, std::move(req)));
+    BOOST_TEST(res.result_int() == 400u);
+    BOOST_TEST(res.body().find("Sec-WebSocket-Version") != std::string::npos);
+    BOOST_TEST(eio->session_count() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(websocket_without_pong_is_closed) {
     auto const closed = io.run([](tcp::endpoint at) -> awaitable<bool> {
         ws_client ws(co_await net::this_coro::executor);

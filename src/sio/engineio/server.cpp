@@ -40,6 +40,14 @@ awaitable<void> wait_for_reply(poll_waiter& w) {
         co_await w.wake.async_wait(use_tuple);
 }
 
+/// Bytes the client sent behind its upgrade request (its first frames).
+std::string early_bytes(http::connection& conn) {
+    auto const data = conn.buffer().cdata();
+    std::string bytes(static_cast<char const*>(data.data()), data.size());
+    conn.buffer().consume(data.size());
+    return bytes;
+}
+
 void log_exception(std::exception_ptr e) {
     if (!e)
         return;
@@ -144,6 +152,17 @@ awaitable<http::after_response> server::reply(http::connection& conn, http::requ
     co_return co_await conn.send(std::move(res));
 }
 
+awaitable<http::after_response>
+server::refuse_websocket(http::connection& conn, http::request const& req, ws::refused why) {
+    log::info("engine.io: WebSocket upgrade refused: {}", why.message);
+    http::response res{static_cast<bhttp::status>(why.status), req.version()};
+    res.set(bhttp::field::content_type, "text/plain");
+    res.body() = std::string(why.message);
+    res.keep_alive(false);
+    res.prepare_payload();
+    co_return co_await conn.send(std::move(res));
+}
+
 awaitable<http::after_response> server::preflight(http::connection& conn,
                                                   http::request const& req) {
     http::response res{bhttp::status::no_content, req.version()};
@@ -191,6 +210,10 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
     if (is_upgrade) {
         if (*transport != transport_kind::websocket)
             co_return co_await refuse(http_error::bad_request);
+        auto outcome = ws::accept(req, config_.per_message_deflate);
+        if (auto const* why = std::get_if<ws::refused>(&outcome))
+            co_return co_await refuse_websocket(conn, req, *why);
+        auto& terms = std::get<ws::accepted>(outcome);
         // A session that cannot upgrade (already on WebSocket, or probing) gets its
         // WebSocket accepted and closed at once, as the reference does.
         // Move the socket onto the session's strand, so the WebSocket and the session
@@ -204,9 +227,10 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
         if (ec)
             co_return http::after_response::close;
         http::tcp::socket rehomed(s->get_executor(), protocol, fd);
-        net::co_spawn(s->get_executor(),
-                      s->run_websocket(beast::tcp_stream(std::move(rehomed)), std::move(req), true),
-                      log_exception);
+        net::co_spawn(
+            s->get_executor(),
+            s->run_websocket(std::move(rehomed), std::move(terms), early_bytes(conn), true),
+            log_exception);
         co_return http::after_response::taken_over;
     }
     if (*transport != transport_kind::polling)
@@ -221,11 +245,17 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
 awaitable<http::after_response> server::handshake(http::connection& conn, http::request& req,
                                                   transport_kind transport) {
     if (transport == transport_kind::websocket) {
+        auto outcome = ws::accept(req, config_.per_message_deflate);
+        if (auto const* why = std::get_if<ws::refused>(&outcome))
+            co_return co_await refuse_websocket(conn, req, *why);
+        auto& terms = std::get<ws::accepted>(outcome);
         // The connection's strand becomes the session's: no socket move needed.
         auto ex = conn.stream().get_executor();
         auto s = create_session(ex, transport, conn, req);
         conn.stream().expires_never();
-        net::co_spawn(ex, s->run_websocket(std::move(conn.stream()), std::move(req), false),
+        net::co_spawn(ex,
+                      s->run_websocket(conn.stream().release_socket(), std::move(terms),
+                                       early_bytes(conn), false),
                       log_exception);
         co_return http::after_response::taken_over;
     }

@@ -37,6 +37,8 @@ private:
     awaitable<http::after_response> reply(http::connection& conn, http::request const& req,
                                           poll_reply r);
     awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
+    awaitable<http::after_response> refuse_websocket(http::connection& conn,
+                                                     http::request const& req, ws::refused why);
     void add_cors(http::request const& req, http::response& res) const;
     std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,
                                             http::connection& conn, http::request const& req);

@@ -1,16 +1,18 @@
 #include "sio/engineio/session.hpp"
 
 #include "sio/core/log.hpp"
+#include "sio/engineio/deflate.hpp"
 #include "sio/engineio/packet.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/websocket.hpp>
+
+#include <array>
+#include <cstring>
 
 namespace sio::engineio {
 
-namespace websocket = beast::websocket;
 using namespace net::experimental::awaitable_operators;
 
 std::string_view to_string(disconnect_reason r) {
@@ -53,18 +55,25 @@ poll_waiter::poll_waiter(net::any_io_executor ex)
     : wake(std::move(ex), net::steady_timer::time_point::max()) {}
 
 /// One WebSocket connection of a session, owned by run_websocket's coroutine frame.
+/// Nothing in it holds a buffer while the connection is idle.
 struct ws_transport {
-    explicit ws_transport(beast::tcp_stream stream)
-        : ws(std::move(stream))
-        , wake(ws.get_executor(), net::steady_timer::time_point::max())
-        , upgrade_timer(ws.get_executor()) {}
+    ws_transport(http::tcp::socket s, std::uint64_t max_message, ws::accepted const& terms)
+        : socket(std::move(s))
+        , wake(socket.get_executor(), net::steady_timer::time_point::max())
+        , upgrade_timer(socket.get_executor())
+        , reader(max_message, terms.deflate)
+        , deflate(terms.deflate)
+        , deflate_window_bits(terms.deflate_window_bits) {}
 
-    websocket::stream<beast::tcp_stream> ws;
-    beast::flat_buffer buffer;
+    http::tcp::socket socket;
     net::steady_timer wake;          // the writer sleeps here until there is work
     net::steady_timer upgrade_timer; // a probe must finish within upgrade_timeout
-    bool probe_reply = false;        // "3probe" waits for the writer
-    bool closing = false;            // the writer closes this WebSocket
+    ws::frame_reader reader;
+    std::string control; // framed pongs and "3probe", sent before data
+    bool deflate;
+    int deflate_window_bits;
+    bool closing = false; // the writer sends a close frame and ends
+    std::uint16_t close_code = ws::close_code::normal;
 };
 
 namespace {
@@ -418,18 +427,108 @@ void session::abort_upgrade(ws_transport& t) {
     t.wake.cancel();
 }
 
-awaitable<void> session::run_websocket(beast::tcp_stream stream, http::request req, bool upgrade) {
-    auto self = shared_from_this();
-    ws_transport t(std::move(stream));
-    t.ws.read_message_max(config_.max_payload);
-    t.ws.set_option(websocket::stream_base::timeout{std::chrono::seconds(10),
-                                                    websocket::stream_base::none(), false});
-    if (config_.per_message_deflate) {
-        websocket::permessage_deflate pmd;
-        pmd.server_enable = true;
-        t.ws.set_option(pmd);
+namespace {
+
+/// The read buffer every WebSocket of a thread shares: a connection reads only when the
+/// socket is readable, parses what it got and keeps at most a partial frame.
+std::array<char, 64 * 1024>& read_buffer() {
+    thread_local std::array<char, 64 * 1024> buffer;
+    return buffer;
+}
+
+void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
+    auto it = bufs.begin();
+    while (it != bufs.end() && n >= it->size()) {
+        n -= it->size();
+        ++it;
     }
-    auto [ec] = co_await t.ws.async_accept(req, use_tuple);
+    bufs.erase(bufs.begin(), it);
+    if (!bufs.empty() && n > 0)
+        bufs.front() += n;
+}
+
+/// Writes all of `bufs` with as few system calls as the kernel allows: a non-blocking write
+/// first, waiting for writability only when the socket's buffer is full.
+awaitable<boost::system::error_code> write_all(http::tcp::socket& socket,
+                                               std::vector<net::const_buffer>& bufs) {
+    while (!bufs.empty()) {
+        boost::system::error_code ec;
+        auto const n = socket.write_some(bufs, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            auto [wec] = co_await socket.async_wait(http::tcp::socket::wait_write, use_tuple);
+            if (wec)
+                co_return wec;
+            continue;
+        }
+        if (ec)
+            co_return ec;
+        consume(bufs, n);
+    }
+    co_return boost::system::error_code{};
+}
+
+/// Whether a peer's close code may be echoed (RFC 6455 §7.4).
+bool valid_close_code(std::uint16_t code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+           (code >= 3000 && code <= 4999);
+}
+
+/// Frames `batch` (plus `control` first) into `bufs`: headers and small payloads are copied
+/// into `arena`, large payloads are pointed at where they are. One gather write sends it.
+void frame_batch(std::string_view control, std::vector<message> const& batch, bool deflate,
+                 int window_bits, std::string& arena, std::vector<std::string>& compressed,
+                 std::vector<net::const_buffer>& bufs) {
+    static constexpr std::size_t copy_limit = 512;
+    std::size_t arena_size = control.size();
+    compressed.reserve(batch.size());
+    std::vector<std::string_view> payloads;
+    std::vector<bool> rsv1;
+    payloads.reserve(batch.size());
+    rsv1.reserve(batch.size());
+    for (auto const& m : batch) {
+        std::string_view payload = *m.bytes;
+        bool const compress = deflate && payload.size() >= deflate::threshold;
+        if (compress) {
+            compressed.push_back(deflate::compress(payload, window_bits));
+            payload = compressed.back();
+        }
+        payloads.push_back(payload);
+        rsv1.push_back(compress);
+        arena_size += ws::max_header_size + (payload.size() <= copy_limit ? payload.size() : 0);
+    }
+    arena.resize(arena_size);
+    char* out = arena.data();
+    char const* run_start = out;
+    std::memcpy(out, control.data(), control.size());
+    out += control.size();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        auto const payload = payloads[i];
+        out += ws::write_header(out, batch[i].binary ? ws::opcode::binary : ws::opcode::text,
+                                payload.size(), rsv1[i]);
+        if (payload.size() <= copy_limit) {
+            std::memcpy(out, payload.data(), payload.size());
+            out += payload.size();
+        } else {
+            bufs.emplace_back(run_start, static_cast<std::size_t>(out - run_start));
+            bufs.emplace_back(payload.data(), payload.size());
+            run_start = out;
+        }
+    }
+    if (out != run_start)
+        bufs.emplace_back(run_start, static_cast<std::size_t>(out - run_start));
+}
+
+} // namespace
+
+awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted terms,
+                                       std::string early_bytes, bool upgrade) {
+    auto self = shared_from_this();
+    ws_transport t(std::move(socket), config_.max_payload, terms);
+    boost::system::error_code ec;
+    t.socket.non_blocking(true, ec);
+    std::vector<net::const_buffer> response{net::buffer(terms.response)};
+    if (!ec)
+        ec = co_await write_all(t.socket, response);
     if (ec) {
         log::debug("engine.io {}: WebSocket handshake failed: {}", sid_, ec.message());
         if (!upgrade)
@@ -450,7 +549,7 @@ awaitable<void> session::run_websocket(beast::tcp_stream stream, http::request r
         t.closing = true;
     }
 
-    co_await (ws_read_loop(t) || ws_write_loop(t));
+    co_await (ws_read_loop(t, std::move(early_bytes)) || ws_write_loop(t));
 
     t.upgrade_timer.cancel();
     if (probe_ws_ == &t) {
@@ -464,92 +563,176 @@ awaitable<void> session::run_websocket(beast::tcp_stream stream, http::request r
     }
 }
 
-awaitable<void> session::ws_read_loop(ws_transport& t) {
-    for (;;) {
-        auto [ec, n] = co_await t.ws.async_read(t.buffer, use_tuple);
-        if (ec) {
-            if (active_ws_ == &t) {
-                auto const reason =
-                    ec == websocket::error::message_too_big ? disconnect_reason::payload_too_large
-                    : ec == websocket::error::closed        ? disconnect_reason::transport_close
-                                                            : disconnect_reason::transport_error;
-                if (reason == disconnect_reason::payload_too_large)
-                    log::info("engine.io {}: WebSocket message over {} bytes: closing", sid_,
-                              config_.max_payload);
-                do_close(reason);
-            } else if (probe_ws_ == &t) {
-                abort_upgrade(t);
-            }
-            co_return;
-        }
-        auto const data = t.buffer.cdata();
-        std::string_view const bytes(static_cast<char const*>(data.data()), data.size());
-        bool const binary = t.ws.got_binary();
+void session::ws_failed(ws_transport& t, std::uint16_t code, std::string_view why) {
+    log::info("engine.io {}: WebSocket {}: closing with {}", sid_, why, code);
+    t.closing = true;
+    t.close_code = code;
+    t.wake.cancel();
+    if (active_ws_ == &t)
+        do_close(code == ws::close_code::too_big ? disconnect_reason::payload_too_large
+                                                 : disconnect_reason::parse_error);
+    else if (probe_ws_ == &t)
+        abort_upgrade(t);
+}
 
-        if (active_ws_ == &t) {
-            if (binary)
-                handle_binary(std::string(bytes));
-            else
-                handle_packet(bytes);
-        } else if (probe_ws_ == &t) {
-            auto const p = binary ? std::nullopt : decode_text(bytes);
-            if (p && p->type == packet_type::ping && p->data == "probe" && !upgrading_) {
-                upgrading_ = true;
-                t.probe_reply = true;
-                t.wake.cancel();
-                if (waiter_)
-                    complete_waiter({200, encode_text(packet_type::noop), false});
-            } else if (p && p->type == packet_type::upgrade && upgrading_) {
-                t.upgrade_timer.cancel();
-                upgrading_ = false;
-                probe_ws_ = nullptr;
-                active_ws_ = &t;
-                transport_ = transport_kind::websocket;
-                if (waiter_)
-                    complete_waiter({200, encode_text(packet_type::noop), false});
-                log::debug("engine.io {}: upgraded to websocket", sid_);
-                wake_writer();
-            } else {
-                abort_upgrade(t);
-            }
+bool session::handle_ws_event(ws_transport& t, ws::event& e) {
+    using kind = ws::event::kind;
+    switch (e.type) {
+    case kind::error:
+        ws_failed(t, e.code, e.reason);
+        return false;
+    case kind::ping:
+        t.control += ws::make_frame(ws::opcode::pong, e.data);
+        t.wake.cancel();
+        return true;
+    case kind::pong:
+        return true;
+    case kind::close:
+        if (e.code != ws::close_code::no_status && !valid_close_code(e.code)) {
+            ws_failed(t, ws::close_code::protocol_error, "close code invalid");
+            return false;
         }
-        t.buffer.consume(t.buffer.size());
-        if (t.buffer.capacity() > 64 * 1024)
-            t.buffer.shrink_to_fit();
+        t.closing = true;
+        t.wake.cancel();
+        if (active_ws_ == &t)
+            do_close(disconnect_reason::transport_close);
+        else if (probe_ws_ == &t)
+            abort_upgrade(t);
+        return false;
+    case kind::text:
+    case kind::binary:
+        break;
+    }
+    if (e.compressed) {
+        std::string inflated;
+        auto const status = deflate::decompress(e.data, config_.max_payload, inflated);
+        if (status == deflate::inflate_status::too_big) {
+            ws_failed(t, ws::close_code::too_big, "message over maxPayload once inflated");
+            return false;
+        }
+        if (status != deflate::inflate_status::ok) {
+            ws_failed(t, ws::close_code::invalid_payload, "compressed data corrupt");
+            return false;
+        }
+        if (e.type == kind::text && !ws::valid_utf8(inflated)) {
+            ws_failed(t, ws::close_code::invalid_payload, "text message not UTF-8");
+            return false;
+        }
+        e.data = std::move(inflated);
+    }
+    bool const binary = e.type == kind::binary;
+    if (active_ws_ == &t) {
+        if (binary)
+            handle_binary(std::move(e.data));
+        else
+            handle_packet(e.data);
+    } else if (probe_ws_ == &t) {
+        auto const p = binary ? std::nullopt : decode_text(e.data);
+        if (p && p->type == packet_type::ping && p->data == "probe" && !upgrading_) {
+            upgrading_ = true;
+            t.control += ws::make_frame(ws::opcode::text, "3probe");
+            t.wake.cancel();
+            if (waiter_)
+                complete_waiter({200, encode_text(packet_type::noop), false});
+        } else if (p && p->type == packet_type::upgrade && upgrading_) {
+            t.upgrade_timer.cancel();
+            upgrading_ = false;
+            probe_ws_ = nullptr;
+            active_ws_ = &t;
+            transport_ = transport_kind::websocket;
+            if (waiter_)
+                complete_waiter({200, encode_text(packet_type::noop), false});
+            log::debug("engine.io {}: upgraded to websocket", sid_);
+            wake_writer();
+        } else {
+            abort_upgrade(t);
+        }
+    }
+    return true;
+}
+
+awaitable<void> session::ws_read_loop(ws_transport& t, std::string early_bytes) {
+    bool reading = true; // false once the client closed or broke the protocol: discard
+    if (!early_bytes.empty()) {
+        t.reader.feed(early_bytes);
+        while (auto e = t.reader.next())
+            reading = reading && handle_ws_event(t, *e);
+    }
+    for (;;) {
+        auto [wec] = co_await t.socket.async_wait(http::tcp::socket::wait_read, use_tuple);
+        if (wec)
+            co_return;
+        // Everything readable now, 64 KiB at a time, through the thread's shared buffer.
+        for (;;) {
+            auto& buffer = read_buffer();
+            boost::system::error_code ec;
+            auto const n = t.socket.read_some(net::buffer(buffer), ec);
+            if (ec == net::error::would_block || ec == net::error::try_again)
+                break;
+            if (ec) {
+                // The client is gone (EOF or reset): nothing more can be sent either.
+                if (active_ws_ == &t && state_ == state::open)
+                    do_close(ec == net::error::eof ? disconnect_reason::transport_close
+                                                   : disconnect_reason::transport_error);
+                else if (probe_ws_ == &t)
+                    abort_upgrade(t);
+                co_return;
+            }
+            if (reading) {
+                t.reader.feed({buffer.data(), n});
+                while (auto e = t.reader.next()) {
+                    if (!handle_ws_event(t, *e)) {
+                        reading = false;
+                        break;
+                    }
+                }
+            }
+            if (n < buffer.size())
+                break;
+        }
     }
 }
 
 awaitable<void> session::ws_write_loop(ws_transport& t) {
-    std::deque<message> batch;
+    std::vector<message> batch;
     for (;;) {
-        if (t.probe_reply) {
-            t.probe_reply = false;
-            t.ws.text(true);
-            static constexpr std::string_view probe = "3probe";
-            auto [ec, n] =
-                co_await t.ws.async_write(net::buffer(probe.data(), probe.size()), use_tuple);
-            if (ec)
-                co_return;
-            continue;
-        }
-        if (active_ws_ == &t && !queue_.empty()) {
-            batch.swap(queue_);
-            queued_bytes_ = 0;
-            for (auto const& m : batch) {
-                t.ws.text(!m.binary);
-                auto [ec, n] = co_await t.ws.async_write(net::buffer(*m.bytes), use_tuple);
-                if (ec) {
-                    do_close(disconnect_reason::transport_error);
-                    co_return;
-                }
+        bool const send_data = active_ws_ == &t && !queue_.empty();
+        if (!t.control.empty() || send_data) {
+            if (send_data) {
+                batch.swap(queue_);
+                queued_bytes_ = 0;
             }
+            std::string arena;
+            std::vector<std::string> compressed;
+            std::vector<net::const_buffer> bufs;
+            frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed,
+                        bufs);
+            t.control.clear();
+            auto const ec = co_await write_all(t.socket, bufs);
             batch.clear();
+            if (batch.capacity() > 1024)
+                std::vector<message>().swap(batch);
+            if (ec) {
+                if (active_ws_ == &t)
+                    do_close(disconnect_reason::transport_error);
+                co_return;
+            }
             continue;
         }
         if (t.closing || (active_ws_ == &t && state_ != state::open)) {
-            t.ws.set_option(websocket::stream_base::timeout{std::chrono::seconds(2),
-                                                            websocket::stream_base::none(), false});
-            co_await t.ws.async_close(websocket::close_code::normal, use_tuple);
+            // Close frame, then our half of TCP; the reader ends us when the client closes
+            // its half, or we give up after two seconds.
+            std::string const frame = ws::make_close_frame(t.close_code);
+            std::vector<net::const_buffer> bufs{net::buffer(frame)};
+            if (co_await write_all(t.socket, bufs))
+                co_return;
+            boost::system::error_code ignored;
+            t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
+            auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+            while (std::chrono::steady_clock::now() < deadline) {
+                t.wake.expires_at(deadline);
+                co_await t.wake.async_wait(use_tuple);
+            }
             co_return;
         }
         t.wake.expires_at(net::steady_timer::time_point::max());

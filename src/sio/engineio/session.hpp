@@ -6,11 +6,11 @@
 #include "sio/engineio/config.hpp"
 #include "sio/engineio/handler.hpp"
 #include "sio/engineio/handshake.hpp"
+#include "sio/engineio/websocket.hpp"
 #include "sio/http/server.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -92,8 +92,10 @@ public:
     bool is_closed() const { return state_ != state::open; }
 
     /// Runs a WebSocket on the session's strand: the only transport of a new session
-    /// (`upgrade` false), or a probe that may take over from polling.
-    awaitable<void> run_websocket(beast::tcp_stream stream, http::request req, bool upgrade);
+    /// (`upgrade` false), or a probe that may take over from polling. Sends `terms.response`
+    /// (the 101) first; `early_bytes` are frames the client sent right behind its request.
+    awaitable<void> run_websocket(http::tcp::socket socket, ws::accepted terms,
+                                  std::string early_bytes, bool upgrade);
 
 private:
     enum class state { open, closing, closed };
@@ -115,8 +117,11 @@ private:
     void do_close(disconnect_reason reason);
     void finalize();
 
-    awaitable<void> ws_read_loop(ws_transport& t);
+    awaitable<void> ws_read_loop(ws_transport& t, std::string early_bytes);
     awaitable<void> ws_write_loop(ws_transport& t);
+    /// One frame-level event; false when the client closed or broke the protocol.
+    bool handle_ws_event(ws_transport& t, ws::event& e);
+    void ws_failed(ws_transport& t, std::uint16_t code, std::string_view why);
     void abort_upgrade(ws_transport& t);
     void wake_writer();
 
@@ -132,7 +137,7 @@ private:
     disconnect_reason close_reason_ = disconnect_reason::forced_close;
     transport_kind transport_;
 
-    std::deque<message> queue_;
+    std::vector<message> queue_; // a vector: no allocation while empty
     std::size_t queued_bytes_ = 0;
     bool flush_scheduled_ = false;
 

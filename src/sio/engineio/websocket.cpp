@@ -1,0 +1,326 @@
+#include "sio/engineio/websocket.hpp"
+
+#include "sio/core/base64.hpp"
+#include "sio/engineio/deflate.hpp"
+
+#include <boost/beast/core/detail/sha1.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+namespace sio::engineio::ws {
+
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+/// Whether the comma-separated header `list` holds `token` (case-insensitive).
+bool has_token(std::string_view list, std::string_view token) {
+    while (!list.empty()) {
+        auto const comma = list.find(',');
+        auto item = list.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+            item.remove_suffix(1);
+        if (item.size() == token.size() &&
+            std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+            }))
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+} // namespace
+
+std::string accept_key(std::string_view client_key) {
+    static constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    boost::beast::detail::sha1_context ctx;
+    boost::beast::detail::init(ctx);
+    boost::beast::detail::update(ctx, client_key.data(), client_key.size());
+    boost::beast::detail::update(ctx, guid.data(), guid.size());
+    std::array<char, boost::beast::detail::sha1_context::digest_size> digest{};
+    boost::beast::detail::finish(ctx, digest.data());
+    return base64::encode({digest.data(), digest.size()});
+}
+
+std::variant<accepted, refused> accept(http::request const& req, bool offer_deflate) {
+    if (req.method() != bhttp::verb::get)
+        return refused{400, "WebSocket upgrade must be a GET"};
+    if (req.version() < 11)
+        return refused{400, "WebSocket upgrade needs HTTP/1.1"};
+    if (!has_token(req[bhttp::field::connection], "upgrade") ||
+        !has_token(req[bhttp::field::upgrade], "websocket"))
+        return refused{400, "Missing Connection: Upgrade or Upgrade: websocket"};
+    if (req[bhttp::field::sec_websocket_version] != "13")
+        return refused{400, "Missing or invalid Sec-WebSocket-Version header"};
+    auto const key = req[bhttp::field::sec_websocket_key];
+    auto const decoded = base64::decode(key);
+    if (!decoded || decoded->size() != 16)
+        return refused{400, "Missing or invalid Sec-WebSocket-Key header"};
+
+    accepted a;
+    a.response = "HTTP/1.1 101 Switching Protocols\r\n"
+                 "Upgrade: websocket\r\n"
+                 "Connection: Upgrade\r\n"
+                 "Sec-WebSocket-Accept: ";
+    a.response += accept_key(key);
+    a.response += "\r\n";
+    if (offer_deflate) {
+        if (auto agreed = deflate::negotiate(req[bhttp::field::sec_websocket_extensions])) {
+            a.deflate = true;
+            a.deflate_window_bits = agreed->server_window_bits;
+            a.response += "Sec-WebSocket-Extensions: ";
+            a.response += agreed->terms;
+            a.response += "\r\n";
+        }
+    }
+    a.response += "\r\n";
+    return a;
+}
+
+// --- writing -------------------------------------------------------------------------------
+
+std::size_t write_header(char* out, opcode op, std::uint64_t payload_size, bool rsv1) {
+    out[0] = static_cast<char>(0x80 | (rsv1 ? 0x40 : 0) | static_cast<std::uint8_t>(op));
+    if (payload_size < 126) {
+        out[1] = static_cast<char>(payload_size);
+        return 2;
+    }
+    if (payload_size <= 0xFFFF) {
+        out[1] = 126;
+        out[2] = static_cast<char>(payload_size >> 8);
+        out[3] = static_cast<char>(payload_size & 0xFF);
+        return 4;
+    }
+    out[1] = 127;
+    for (int i = 0; i < 8; ++i)
+        out[2 + i] = static_cast<char>((payload_size >> (8 * (7 - i))) & 0xFF);
+    return 10;
+}
+
+std::string make_frame(opcode op, std::string_view payload, bool rsv1) {
+    std::string frame(max_header_size, '\0');
+    frame.resize(write_header(frame.data(), op, payload.size(), rsv1));
+    frame.append(payload);
+    return frame;
+}
+
+std::string make_close_frame(std::uint16_t code) {
+    std::array<char, 2> const body{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
+    return make_frame(opcode::close, {body.data(), body.size()});
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+frame_reader::frame_reader(std::uint64_t max_message, bool allow_rsv1)
+    : max_message_(max_message)
+    , allow_rsv1_(allow_rsv1) {}
+
+void frame_reader::feed(std::string_view bytes) {
+    if (rest_.empty()) {
+        in_ = bytes;
+        in_is_rest_ = false;
+    } else {
+        rest_.append(bytes);
+        in_ = rest_;
+        in_is_rest_ = true;
+    }
+}
+
+std::optional<event> frame_reader::fail(std::uint16_t code, std::string_view reason) {
+    failed_ = true;
+    rest_.clear();
+    message_.clear();
+    in_ = {};
+    event e;
+    e.type = event::kind::error;
+    e.code = code;
+    e.reason = reason;
+    return e;
+}
+
+namespace {
+
+void unmask_into(std::string& out, std::string_view masked, std::array<unsigned char, 4> key) {
+    auto const start = out.size();
+    out.resize(start + masked.size());
+    char* dst = out.data() + start;
+    for (std::size_t i = 0; i < masked.size(); ++i)
+        dst[i] = static_cast<char>(static_cast<unsigned char>(masked[i]) ^ key[i & 3]);
+}
+
+} // namespace
+
+std::optional<event> frame_reader::next() {
+    using kind = event::kind;
+    while (!failed_) {
+        // Header: 2 bytes, extended length, then the 4-byte mask every client frame has.
+        auto const avail = in_.size();
+        if (avail < 2)
+            break;
+        auto const b0 = static_cast<unsigned char>(in_[0]);
+        auto const b1 = static_cast<unsigned char>(in_[1]);
+        bool const fin = (b0 & 0x80) != 0;
+        bool const rsv1 = (b0 & 0x40) != 0;
+        auto const op = static_cast<opcode>(b0 & 0x0F);
+        bool const control = (b0 & 0x08) != 0;
+
+        if ((b0 & 0x30) != 0 || (rsv1 && (!allow_rsv1_ || control)))
+            return fail(close_code::protocol_error, "reserved bits set");
+        if ((b1 & 0x80) == 0)
+            return fail(close_code::protocol_error, "unmasked client frame");
+        if (control) {
+            if (op != opcode::close && op != opcode::ping && op != opcode::pong)
+                return fail(close_code::protocol_error, "unknown control opcode");
+            if (!fin || (b1 & 0x7F) > 125)
+                return fail(close_code::protocol_error, "fragmented or oversized control frame");
+        } else if (op == opcode::continuation) {
+            if (!in_message_)
+                return fail(close_code::protocol_error, "continuation without a message");
+            if (rsv1)
+                return fail(close_code::protocol_error, "RSV1 on a continuation frame");
+        } else if (op == opcode::text || op == opcode::binary) {
+            if (in_message_)
+                return fail(close_code::protocol_error, "new message inside a fragmented one");
+        } else {
+            return fail(close_code::protocol_error, "unknown data opcode");
+        }
+        std::size_t header = 2;
+        std::uint64_t length = b1 & 0x7F;
+        if (length == 126)
+            header += 2;
+        else if (length == 127)
+            header += 8;
+        if (avail < header + 4)
+            break;
+        if (length == 126) {
+            length = (std::uint64_t{static_cast<unsigned char>(in_[2])} << 8) |
+                     static_cast<unsigned char>(in_[3]);
+        } else if (length == 127) {
+            length = 0;
+            for (std::size_t i = 0; i < 8; ++i)
+                length = (length << 8) | static_cast<unsigned char>(in_[2 + i]);
+        }
+        if (!control && message_.size() + length > max_message_)
+            return fail(close_code::too_big, "message over maxPayload");
+        if (avail - header - 4 < length)
+            break; // the payload has not all arrived
+
+        std::array<unsigned char, 4> key{};
+        std::memcpy(key.data(), in_.data() + header, 4);
+        auto const payload = in_.substr(header + 4, static_cast<std::size_t>(length));
+        in_.remove_prefix(header + 4 + static_cast<std::size_t>(length));
+
+        if (control) {
+            event e;
+            unmask_into(e.data, payload, key);
+            if (op == opcode::ping) {
+                e.type = kind::ping;
+            } else if (op == opcode::pong) {
+                e.type = kind::pong;
+            } else {
+                e.type = kind::close;
+                e.code = close_code::no_status;
+                if (e.data.size() == 1)
+                    return fail(close_code::protocol_error, "one-byte close payload");
+                if (e.data.size() >= 2) {
+                    e.code =
+                        static_cast<std::uint16_t>((static_cast<unsigned char>(e.data[0]) << 8) |
+                                                   static_cast<unsigned char>(e.data[1]));
+                    if (!valid_utf8(std::string_view(e.data).substr(2)))
+                        return fail(close_code::invalid_payload, "close reason not UTF-8");
+                }
+            }
+            return e;
+        }
+        if (op != opcode::continuation) {
+            in_message_ = true;
+            message_op_ = op;
+            message_compressed_ = rsv1;
+        }
+        unmask_into(message_, payload, key);
+        if (!fin)
+            continue;
+        in_message_ = false;
+        event e;
+        e.type = message_op_ == opcode::text ? kind::text : kind::binary;
+        e.compressed = message_compressed_;
+        e.data = std::move(message_);
+        message_.clear();
+        if (e.type == kind::text && !e.compressed && !valid_utf8(e.data))
+            return fail(close_code::invalid_payload, "text message not UTF-8");
+        return e;
+    }
+    // Keep the partial frame; nothing at all when the input ended on a frame boundary.
+    if (!failed_) {
+        if (in_is_rest_)
+            rest_.erase(0, rest_.size() - in_.size());
+        else
+            rest_.assign(in_);
+        if (rest_.empty() && rest_.capacity() > 4096)
+            std::string().swap(rest_);
+    }
+    in_ = {};
+    in_is_rest_ = false;
+    return std::nullopt;
+}
+
+bool valid_utf8(std::string_view text) {
+    auto const* s = reinterpret_cast<unsigned char const*>(text.data());
+    auto const* const end = s + text.size();
+    while (s < end) {
+        // ASCII runs, eight bytes at a time.
+        while (end - s >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, s, 8);
+            if (word & 0x8080808080808080ull)
+                break;
+            s += 8;
+        }
+        if (s == end)
+            break;
+        unsigned char const c = *s;
+        if (c < 0x80) {
+            ++s;
+            continue;
+        }
+        std::size_t n;
+        std::uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (static_cast<std::size_t>(end - s) <= n)
+            return false;
+        for (std::size_t i = 1; i <= n; ++i) {
+            if ((s[i] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        s += n + 1;
+    }
+    return true;
+}
+
+} // namespace sio::engineio::ws
