@@ -59,6 +59,18 @@ std::vector<socket_id> in_memory_adapter::targets(broadcast_options const& opts)
         }
         return out;
     }
+    if (opts.rooms.size() == 1) {
+        // One room: its members are distinct already.
+        auto const it = rooms_.find(*opts.rooms.begin());
+        if (it == rooms_.end())
+            return out;
+        out.reserve(it->second.size());
+        for (auto const& id : it->second) {
+            if (!excluded(id))
+                out.push_back(id);
+        }
+        return out;
+    }
     // A socket in several of the rooms is a target once.
     std::unordered_set<socket_id> seen;
     for (auto const& r : opts.rooms) {

@@ -4,16 +4,16 @@
 #include "sio/engineio/deflate.hpp"
 #include "sio/engineio/packet.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <array>
 #include <cstring>
 
 namespace sio::engineio {
-
-using namespace net::experimental::awaitable_operators;
 
 std::string_view to_string(disconnect_reason r) {
     switch (r) {
@@ -54,26 +54,37 @@ message make_binary_message(std::string bytes) {
 poll_waiter::poll_waiter(net::any_io_executor ex)
     : wake(std::move(ex), net::steady_timer::time_point::max()) {}
 
-/// One WebSocket connection of a session, owned by run_websocket's coroutine frame.
-/// Nothing in it holds a buffer while the connection is idle.
+/// One WebSocket connection of a session, owned by run_websocket's coroutine frame, which
+/// is the only coroutine a connection has. Nothing in it holds a buffer while idle.
 struct ws_transport {
     ws_transport(http::tcp::socket s, std::uint64_t max_message, ws::accepted const& terms)
         : socket(std::move(s))
-        , wake(socket.get_executor(), net::steady_timer::time_point::max())
-        , upgrade_timer(socket.get_executor())
+        , timer(socket.get_executor())
         , reader(max_message, terms.deflate)
         , deflate(terms.deflate)
         , deflate_window_bits(terms.deflate_window_bits) {}
 
     http::tcp::socket socket;
-    net::steady_timer wake;          // the writer sleeps here until there is work
-    net::steady_timer upgrade_timer; // a probe must finish within upgrade_timeout
+    net::steady_timer timer;              // a probe's upgrade deadline, then the close handshake's
+    net::cancellation_signal wake_signal; // interrupts the wait on the socket
     ws::frame_reader reader;
     std::string control; // framed pongs and "3probe", sent before data
     bool deflate;
     int deflate_window_bits;
-    bool closing = false; // the writer sends a close frame and ends
+    bool waiting = false;    // suspended on the socket; wake() interrupts it
+    bool closing = false;    // send a close frame, then wait for the client's
+    bool close_sent = false; // our close frame is out and our half of TCP shut
+    bool timed_out = false;  // the close handshake took too long
     std::uint16_t close_code = ws::close_code::normal;
+
+    /// There is something to write: the connection's loop runs once more. Called on the
+    /// session's strand; a no-op while the loop is running (it checks before waiting).
+    void wake() {
+        if (waiting) {
+            waiting = false;
+            wake_signal.emit(net::cancellation_type::total);
+        }
+    }
 };
 
 namespace {
@@ -109,10 +120,43 @@ void session::send(message m, bool droppable) {
 
 void session::send(std::vector<message> group, bool droppable) {
     net::dispatch(strand_, [self = shared_from_this(), group = std::move(group),
-                            droppable]() mutable { self->enqueue(std::move(group), droppable); });
+                            droppable]() mutable { self->enqueue(group, droppable); });
 }
 
-void session::enqueue(std::vector<message> group, bool droppable) {
+namespace {
+
+/// The io_context a session's executor (a strand, usually) runs on; null for other kinds.
+net::io_context* io_context_of(net::any_io_executor const& ex) {
+    using strand = net::strand<net::io_context::executor_type>;
+    if (auto const* s = ex.target<strand>())
+        return &s->get_inner_executor().context();
+    if (auto const* e = ex.target<net::io_context::executor_type>())
+        return &e->context();
+    return nullptr;
+}
+
+} // namespace
+
+void session::send_to_all(std::vector<std::shared_ptr<session>> const& sessions,
+                          std::vector<message> group, bool droppable) {
+    if (sessions.empty())
+        return;
+    auto const shared = std::make_shared<std::vector<message> const>(std::move(group));
+    for (auto const& s : sessions) {
+        auto* ctx = io_context_of(s->strand_);
+        if (ctx && ctx->get_executor().running_in_this_thread()) {
+            // The caller runs on the session's io_context (a broadcast from an event
+            // handler): enter its strand directly rather than through the scheduler's queue.
+            net::dispatch(s->strand_, [s, shared, droppable] { s->enqueue(*shared, droppable); });
+        } else {
+            // Posted to the strand, so it stays in order with anything else the caller
+            // sends to that session.
+            net::post(s->strand_, [s, shared, droppable] { s->enqueue(*shared, droppable); });
+        }
+    }
+}
+
+void session::enqueue(std::span<message const> group, bool droppable) {
     if (state_ != state::open)
         return;
     std::size_t size = 0;
@@ -128,8 +172,7 @@ void session::enqueue(std::vector<message> group, bool droppable) {
         do_close(disconnect_reason::queue_full);
         return;
     }
-    for (auto& m : group)
-        queue_.push_back(std::move(m));
+    queue_.insert(queue_.end(), group.begin(), group.end());
     queued_bytes_ += size;
     flush_soon();
 }
@@ -184,7 +227,7 @@ void session::complete_waiter(poll_reply reply) {
 
 void session::wake_writer() {
     if (active_ws_)
-        active_ws_->wake.cancel();
+        active_ws_->wake();
 }
 
 // --- lifecycle -----------------------------------------------------------------------------
@@ -423,8 +466,8 @@ void session::abort_upgrade(ws_transport& t) {
         log::debug("engine.io {}: upgrade aborted", sid_);
     }
     t.closing = true;
-    t.upgrade_timer.cancel();
-    t.wake.cancel();
+    t.timer.cancel();
+    t.wake();
 }
 
 namespace {
@@ -445,26 +488,6 @@ void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
     bufs.erase(bufs.begin(), it);
     if (!bufs.empty() && n > 0)
         bufs.front() += n;
-}
-
-/// Writes all of `bufs` with as few system calls as the kernel allows: a non-blocking write
-/// first, waiting for writability only when the socket's buffer is full.
-awaitable<boost::system::error_code> write_all(http::tcp::socket& socket,
-                                               std::vector<net::const_buffer>& bufs) {
-    while (!bufs.empty()) {
-        boost::system::error_code ec;
-        auto const n = socket.write_some(bufs, ec);
-        if (ec == net::error::would_block || ec == net::error::try_again) {
-            auto [wec] = co_await socket.async_wait(http::tcp::socket::wait_write, use_tuple);
-            if (wec)
-                co_return wec;
-            continue;
-        }
-        if (ec)
-            co_return ec;
-        consume(bufs, n);
-    }
-    co_return boost::system::error_code{};
 }
 
 /// Whether a peer's close code may be echoed (RFC 6455 §7.4).
@@ -520,15 +543,42 @@ void frame_batch(std::string_view control, std::vector<message> const& batch, bo
 
 } // namespace
 
+awaitable<boost::system::error_code> session::ws_send(ws_transport& t,
+                                                      std::vector<net::const_buffer>& bufs) {
+    // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries).
+    while (!bufs.empty()) {
+        boost::system::error_code ec;
+        auto const n = t.socket.write_some(bufs, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            t.waiting = true;
+            auto [wec] = co_await t.socket.async_wait(
+                http::tcp::socket::wait_write,
+                net::bind_cancellation_slot(t.wake_signal.slot(), use_tuple));
+            t.waiting = false;
+            if (t.timed_out)
+                co_return net::error::timed_out;
+            if (wec && wec != net::error::operation_aborted)
+                co_return wec;
+            continue;
+        }
+        if (ec)
+            co_return ec;
+        consume(bufs, n);
+    }
+    co_return boost::system::error_code{};
+}
+
 awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted terms,
                                        std::string early_bytes, bool upgrade) {
     auto self = shared_from_this();
     ws_transport t(std::move(socket), config_.max_payload, terms);
     boost::system::error_code ec;
     t.socket.non_blocking(true, ec);
-    std::vector<net::const_buffer> response{net::buffer(terms.response)};
-    if (!ec)
-        ec = co_await write_all(t.socket, response);
+    if (!ec) {
+        std::vector<net::const_buffer> response{net::buffer(terms.response)};
+        ec = co_await ws_send(t, response);
+    }
+    std::string().swap(terms.response);
     if (ec) {
         log::debug("engine.io {}: WebSocket handshake failed: {}", sid_, ec.message());
         if (!upgrade)
@@ -540,18 +590,24 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
         start();
     } else if (can_upgrade()) {
         probe_ws_ = &t;
-        t.upgrade_timer.expires_after(config_.upgrade_timeout);
-        t.upgrade_timer.async_wait([self, &t](boost::system::error_code tec) {
+        t.timer.expires_after(config_.upgrade_timeout);
+        t.timer.async_wait([self, &t](boost::system::error_code tec) {
             if (!tec && self->probe_ws_ == &t)
                 self->abort_upgrade(t);
         });
     } else {
         t.closing = true;
     }
+    if (!early_bytes.empty())
+        ws_receive(t, early_bytes);
+    std::string().swap(early_bytes);
 
-    co_await (ws_read_loop(t, std::move(early_bytes)) || ws_write_loop(t));
+    // The connection's loop: write what is queued, then wait for the client's frames or a
+    // wake-up (a send from this session, a broadcast, a close).
+    while (co_await ws_step(t)) {
+    }
 
-    t.upgrade_timer.cancel();
+    t.timer.cancel();
     if (probe_ws_ == &t) {
         probe_ws_ = nullptr;
         upgrading_ = false;
@@ -563,11 +619,92 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
     }
 }
 
+awaitable<bool> session::ws_step(ws_transport& t) {
+    bool const send_data = active_ws_ == &t && !queue_.empty();
+    if (!t.close_sent && (!t.control.empty() || send_data)) {
+        std::vector<message> batch;
+        if (send_data) {
+            batch.swap(queue_);
+            queued_bytes_ = 0;
+        }
+        std::string arena;
+        std::vector<std::string> compressed;
+        std::vector<net::const_buffer> bufs;
+        frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed, bufs);
+        std::string().swap(t.control);
+        if (auto const ec = co_await ws_send(t, bufs)) {
+            if (active_ws_ == &t)
+                do_close(disconnect_reason::transport_error);
+            co_return false;
+        }
+        co_return true;
+    }
+    if (!t.close_sent && (t.closing || (active_ws_ == &t && state_ != state::open))) {
+        // Our close frame and our half of TCP; then the client's close and EOF end the
+        // loop, or the timer does.
+        std::string const frame = ws::make_close_frame(t.close_code);
+        std::vector<net::const_buffer> bufs{net::buffer(frame)};
+        if (co_await ws_send(t, bufs))
+            co_return false;
+        boost::system::error_code ignored;
+        t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
+        t.close_sent = true;
+        t.timer.cancel();
+        t.timer.expires_after(std::chrono::seconds(2));
+        t.timer.async_wait([self = shared_from_this(), &t](boost::system::error_code ec) {
+            if (!ec) {
+                t.timed_out = true;
+                t.wake();
+            }
+        });
+    }
+
+    t.waiting = true;
+    auto [ec] = co_await t.socket.async_wait(
+        http::tcp::socket::wait_read, net::bind_cancellation_slot(t.wake_signal.slot(), use_tuple));
+    t.waiting = false;
+    if (t.timed_out)
+        co_return false;
+    if (ec == net::error::operation_aborted)
+        co_return true; // woken: there is something to write
+    if (ec)
+        co_return false;
+    // Everything readable now, 64 KiB at a time, through the thread's shared buffer.
+    for (;;) {
+        auto& buffer = read_buffer();
+        auto const n = t.socket.read_some(net::buffer(buffer), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again)
+            co_return true;
+        if (ec) {
+            // The client is gone (EOF or reset), or finished the close handshake.
+            if (active_ws_ == &t && state_ == state::open)
+                do_close(ec == net::error::eof ? disconnect_reason::transport_close
+                                               : disconnect_reason::transport_error);
+            else if (probe_ws_ == &t)
+                abort_upgrade(t);
+            co_return false;
+        }
+        ws_receive(t, {buffer.data(), n});
+        if (n < buffer.size())
+            co_return true;
+    }
+}
+
+void session::ws_receive(ws_transport& t, std::string_view bytes) {
+    if (t.closing)
+        return; // after a close frame or a protocol error the rest is ignored
+    t.reader.feed(bytes);
+    while (auto e = t.reader.next()) {
+        if (!handle_ws_event(t, *e))
+            break;
+    }
+}
+
 void session::ws_failed(ws_transport& t, std::uint16_t code, std::string_view why) {
     log::info("engine.io {}: WebSocket {}: closing with {}", sid_, why, code);
     t.closing = true;
     t.close_code = code;
-    t.wake.cancel();
+    t.wake();
     if (active_ws_ == &t)
         do_close(code == ws::close_code::too_big ? disconnect_reason::payload_too_large
                                                  : disconnect_reason::parse_error);
@@ -583,7 +720,7 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
         return false;
     case kind::ping:
         t.control += ws::make_frame(ws::opcode::pong, e.data);
-        t.wake.cancel();
+        t.wake();
         return true;
     case kind::pong:
         return true;
@@ -593,7 +730,7 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
             return false;
         }
         t.closing = true;
-        t.wake.cancel();
+        t.wake();
         if (active_ws_ == &t)
             do_close(disconnect_reason::transport_close);
         else if (probe_ws_ == &t)
@@ -631,11 +768,11 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
         if (p && p->type == packet_type::ping && p->data == "probe" && !upgrading_) {
             upgrading_ = true;
             t.control += ws::make_frame(ws::opcode::text, "3probe");
-            t.wake.cancel();
+            t.wake();
             if (waiter_)
                 complete_waiter({200, encode_text(packet_type::noop), false});
         } else if (p && p->type == packet_type::upgrade && upgrading_) {
-            t.upgrade_timer.cancel();
+            t.timer.cancel();
             upgrading_ = false;
             probe_ws_ = nullptr;
             active_ws_ = &t;
@@ -649,95 +786,6 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
         }
     }
     return true;
-}
-
-awaitable<void> session::ws_read_loop(ws_transport& t, std::string early_bytes) {
-    bool reading = true; // false once the client closed or broke the protocol: discard
-    if (!early_bytes.empty()) {
-        t.reader.feed(early_bytes);
-        while (auto e = t.reader.next())
-            reading = reading && handle_ws_event(t, *e);
-    }
-    for (;;) {
-        auto [wec] = co_await t.socket.async_wait(http::tcp::socket::wait_read, use_tuple);
-        if (wec)
-            co_return;
-        // Everything readable now, 64 KiB at a time, through the thread's shared buffer.
-        for (;;) {
-            auto& buffer = read_buffer();
-            boost::system::error_code ec;
-            auto const n = t.socket.read_some(net::buffer(buffer), ec);
-            if (ec == net::error::would_block || ec == net::error::try_again)
-                break;
-            if (ec) {
-                // The client is gone (EOF or reset): nothing more can be sent either.
-                if (active_ws_ == &t && state_ == state::open)
-                    do_close(ec == net::error::eof ? disconnect_reason::transport_close
-                                                   : disconnect_reason::transport_error);
-                else if (probe_ws_ == &t)
-                    abort_upgrade(t);
-                co_return;
-            }
-            if (reading) {
-                t.reader.feed({buffer.data(), n});
-                while (auto e = t.reader.next()) {
-                    if (!handle_ws_event(t, *e)) {
-                        reading = false;
-                        break;
-                    }
-                }
-            }
-            if (n < buffer.size())
-                break;
-        }
-    }
-}
-
-awaitable<void> session::ws_write_loop(ws_transport& t) {
-    std::vector<message> batch;
-    for (;;) {
-        bool const send_data = active_ws_ == &t && !queue_.empty();
-        if (!t.control.empty() || send_data) {
-            if (send_data) {
-                batch.swap(queue_);
-                queued_bytes_ = 0;
-            }
-            std::string arena;
-            std::vector<std::string> compressed;
-            std::vector<net::const_buffer> bufs;
-            frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed,
-                        bufs);
-            t.control.clear();
-            auto const ec = co_await write_all(t.socket, bufs);
-            batch.clear();
-            if (batch.capacity() > 1024)
-                std::vector<message>().swap(batch);
-            if (ec) {
-                if (active_ws_ == &t)
-                    do_close(disconnect_reason::transport_error);
-                co_return;
-            }
-            continue;
-        }
-        if (t.closing || (active_ws_ == &t && state_ != state::open)) {
-            // Close frame, then our half of TCP; the reader ends us when the client closes
-            // its half, or we give up after two seconds.
-            std::string const frame = ws::make_close_frame(t.close_code);
-            std::vector<net::const_buffer> bufs{net::buffer(frame)};
-            if (co_await write_all(t.socket, bufs))
-                co_return;
-            boost::system::error_code ignored;
-            t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
-            auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-            while (std::chrono::steady_clock::now() < deadline) {
-                t.wake.expires_at(deadline);
-                co_await t.wake.async_wait(use_tuple);
-            }
-            co_return;
-        }
-        t.wake.expires_at(net::steady_timer::time_point::max());
-        co_await t.wake.async_wait(use_tuple);
-    }
 }
 
 // --- registry ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -72,6 +73,9 @@ public:
     /// otherwise a full queue closes the session. Any thread.
     void send(message m, bool droppable = false);
     void send(std::vector<message> group, bool droppable = false);
+    /// send(group) to each of `sessions` (a broadcast), sharing the group. Any thread.
+    static void send_to_all(std::vector<std::shared_ptr<session>> const& sessions,
+                            std::vector<message> group, bool droppable = false);
 
     /// Closes the session after flushing what is queued. Any thread.
     void close(disconnect_reason reason = disconnect_reason::forced_close);
@@ -100,7 +104,7 @@ public:
 private:
     enum class state { open, closing, closed };
 
-    void enqueue(std::vector<message> group, bool droppable);
+    void enqueue(std::span<message const> group, bool droppable);
     void enqueue_control(std::string packet);
     void flush_soon();
     void flush();
@@ -117,8 +121,11 @@ private:
     void do_close(disconnect_reason reason);
     void finalize();
 
-    awaitable<void> ws_read_loop(ws_transport& t, std::string early_bytes);
-    awaitable<void> ws_write_loop(ws_transport& t);
+    /// One turn of a WebSocket's loop; false when the connection is over.
+    awaitable<bool> ws_step(ws_transport& t);
+    awaitable<boost::system::error_code> ws_send(ws_transport& t,
+                                                 std::vector<net::const_buffer>& bufs);
+    void ws_receive(ws_transport& t, std::string_view bytes);
     /// One frame-level event; false when the client closed or broke the protocol.
     bool handle_ws_event(ws_transport& t, ws::event& e);
     void ws_failed(ws_transport& t, std::uint16_t code, std::string_view why);

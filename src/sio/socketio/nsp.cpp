@@ -160,21 +160,20 @@ void nsp::notify_connection(std::shared_ptr<socket> const& s) const {
 void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& p,
                   bool is_volatile) {
     // Encoded once; every recipient's queue shares the same buffers.
-    auto const frames = to_frames(p);
+    auto frames = to_frames(p);
 
-    std::vector<std::shared_ptr<socket>> recipients;
+    std::vector<std::shared_ptr<engineio::session>> recipients;
     recipients.reserve(targets.size());
     {
         std::lock_guard lock(mutex_);
         for (auto const& id : targets) {
             if (auto it = sockets_.find(id); it != sockets_.end()) {
                 if (auto s = it->second.lock())
-                    recipients.push_back(std::move(s));
+                    recipients.push_back(s->transport());
             }
         }
     }
-    for (auto const& s : recipients)
-        s->send_frames(frames, is_volatile);
+    engineio::session::send_to_all(recipients, std::move(frames), is_volatile);
 }
 
 } // namespace sio::socketio

@@ -94,10 +94,6 @@ void socket::send_packet(packet const& p, bool is_volatile) {
     session_->send(to_frames(p), is_volatile);
 }
 
-void socket::send_frames(std::vector<engineio::message> const& frames, bool is_volatile) {
-    session_->send(frames, is_volatile);
-}
-
 void socket::emit_payload(std::string_view event_name, payload p, bool is_volatile) {
     send_packet(make_event_packet(nsp_name(), event_name, std::move(p)), is_volatile);
 }

@@ -133,8 +133,8 @@ public:
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(std::string_view reason);
     void send_packet(packet const& p, bool is_volatile = false);
-    /// Frames already encoded (a broadcast's shared buffers). Any thread.
-    void send_frames(std::vector<engineio::message> const& frames, bool is_volatile);
+    /// The Engine.IO session carrying this socket (broadcasts queue on it directly).
+    std::shared_ptr<engineio::session> const& transport() const { return session_; }
 
 private:
     struct pending_ack;
