@@ -604,7 +604,61 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
 
     // The connection's loop: write what is queued, then wait for the client's frames or a
     // wake-up (a send from this session, a broadcast, a close).
-    while (co_await ws_step(t)) {
+    for (;;) {
+        bool const send_data = active_ws_ == &t && !queue_.empty();
+        if (!t.close_sent && (!t.control.empty() || send_data)) {
+            std::vector<message> batch;
+            if (send_data) {
+                batch.swap(queue_);
+                queued_bytes_ = 0;
+            }
+            std::string arena;
+            std::vector<std::string> compressed;
+            std::vector<net::const_buffer> bufs;
+            frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed,
+                        bufs);
+            std::string().swap(t.control);
+            if (co_await ws_send(t, bufs)) {
+                if (active_ws_ == &t)
+                    do_close(disconnect_reason::transport_error);
+                break;
+            }
+            continue;
+        }
+        if (!t.close_sent && (t.closing || (active_ws_ == &t && state_ != state::open))) {
+            // Our close frame and our half of TCP; then the client's close and EOF end the
+            // loop, or the timer does.
+            std::string const frame = ws::make_close_frame(t.close_code);
+            std::vector<net::const_buffer> bufs{net::buffer(frame)};
+            if (co_await ws_send(t, bufs))
+                break;
+            boost::system::error_code ignored;
+            t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
+            t.close_sent = true;
+            t.timer.cancel();
+            t.timer.expires_after(std::chrono::seconds(2));
+            t.timer.async_wait([self, &t](boost::system::error_code tec) {
+                if (!tec) {
+                    t.timed_out = true;
+                    t.wake();
+                }
+            });
+        }
+
+        t.waiting = true;
+        auto [wait_ec] = co_await t.socket.async_wait(
+            http::tcp::socket::wait_read,
+            net::bind_cancellation_slot(t.wake_signal.slot(), use_tuple));
+        t.waiting = false;
+        if (t.timed_out)
+            break;
+        if (wait_ec == net::error::operation_aborted)
+            continue; // woken: there is something to write
+        if (wait_ec)
+            break;
+        // Everything readable now, 64 KiB at a time, through the thread's shared buffer.
+        if (!ws_read_available(t))
+            break;
     }
 
     t.timer.cancel();
@@ -619,62 +673,13 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
     }
 }
 
-awaitable<bool> session::ws_step(ws_transport& t) {
-    bool const send_data = active_ws_ == &t && !queue_.empty();
-    if (!t.close_sent && (!t.control.empty() || send_data)) {
-        std::vector<message> batch;
-        if (send_data) {
-            batch.swap(queue_);
-            queued_bytes_ = 0;
-        }
-        std::string arena;
-        std::vector<std::string> compressed;
-        std::vector<net::const_buffer> bufs;
-        frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed, bufs);
-        std::string().swap(t.control);
-        if (auto const ec = co_await ws_send(t, bufs)) {
-            if (active_ws_ == &t)
-                do_close(disconnect_reason::transport_error);
-            co_return false;
-        }
-        co_return true;
-    }
-    if (!t.close_sent && (t.closing || (active_ws_ == &t && state_ != state::open))) {
-        // Our close frame and our half of TCP; then the client's close and EOF end the
-        // loop, or the timer does.
-        std::string const frame = ws::make_close_frame(t.close_code);
-        std::vector<net::const_buffer> bufs{net::buffer(frame)};
-        if (co_await ws_send(t, bufs))
-            co_return false;
-        boost::system::error_code ignored;
-        t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
-        t.close_sent = true;
-        t.timer.cancel();
-        t.timer.expires_after(std::chrono::seconds(2));
-        t.timer.async_wait([self = shared_from_this(), &t](boost::system::error_code ec) {
-            if (!ec) {
-                t.timed_out = true;
-                t.wake();
-            }
-        });
-    }
-
-    t.waiting = true;
-    auto [ec] = co_await t.socket.async_wait(
-        http::tcp::socket::wait_read, net::bind_cancellation_slot(t.wake_signal.slot(), use_tuple));
-    t.waiting = false;
-    if (t.timed_out)
-        co_return false;
-    if (ec == net::error::operation_aborted)
-        co_return true; // woken: there is something to write
-    if (ec)
-        co_return false;
-    // Everything readable now, 64 KiB at a time, through the thread's shared buffer.
+bool session::ws_read_available(ws_transport& t) {
     for (;;) {
         auto& buffer = read_buffer();
+        boost::system::error_code ec;
         auto const n = t.socket.read_some(net::buffer(buffer), ec);
         if (ec == net::error::would_block || ec == net::error::try_again)
-            co_return true;
+            return true;
         if (ec) {
             // The client is gone (EOF or reset), or finished the close handshake.
             if (active_ws_ == &t && state_ == state::open)
@@ -682,11 +687,11 @@ awaitable<bool> session::ws_step(ws_transport& t) {
                                                : disconnect_reason::transport_error);
             else if (probe_ws_ == &t)
                 abort_upgrade(t);
-            co_return false;
+            return false;
         }
         ws_receive(t, {buffer.data(), n});
         if (n < buffer.size())
-            co_return true;
+            return true;
     }
 }
 

@@ -121,10 +121,10 @@ private:
     void do_close(disconnect_reason reason);
     void finalize();
 
-    /// One turn of a WebSocket's loop; false when the connection is over.
-    awaitable<bool> ws_step(ws_transport& t);
     awaitable<boost::system::error_code> ws_send(ws_transport& t,
                                                  std::vector<net::const_buffer>& bufs);
+    /// Reads what the socket holds; false when the connection is over.
+    bool ws_read_available(ws_transport& t);
     void ws_receive(ws_transport& t, std::string_view bytes);
     /// One frame-level event; false when the client closed or broke the protocol.
     bool handle_ws_event(ws_transport& t, ws::event& e);
