@@ -17,15 +17,41 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-// Default loadgen arguments per scenario: sized so the default run
-// (4 scenarios x 3 rounds x 2 servers, ~5 s each) takes about 2 minutes on 2 cores.
-const SCENARIO_DEFAULTS = {
-  // connect: sio_loadgen opens --clients sessions at once; --duration is only its deadline.
-  connect: { "--clients": "2000", "--duration": "30" },
-  echo: { "--clients": "50", "--duration": "5", "--rate": "5000", "--payload": "64" },
-  fanout: { "--clients": "500", "--duration": "5", "--rate": "40", "--payload": "64", "--senders": "1" },
-  idle: { "--clients": "1000", "--duration": "5" },
+// The scenarios: which sio_loadgen --scenario runs them and its default arguments, sized so
+// the default run (8 scenarios x 3 rounds x 2 servers) takes about 5 minutes on 2 cores.
+// `cap`: --duration only bounds the run (it ends after --count broadcasts or once the sessions
+// are open), so the global --duration does not override it. `optIn`: only via --scenarios.
+const SCENARIOS = {
+  // connect: opens --clients sessions, 200 handshakes in flight.
+  connect: { mode: "connect", cap: true, args: { "--clients": "2000", "--duration": "30" } },
+  // echo: open loop at a fixed moderate rate (latency under load).
+  echo: { mode: "echo", args: { "--clients": "50", "--duration": "5", "--rate": "5000", "--payload": "64" } },
+  // echo-max: closed loop, one echo in flight per client (throughput and CPU per echo).
+  "echo-max": { mode: "echo", args: { "--clients": "50", "--duration": "5", "--rate": "0", "--payload": "64" } },
+  // fanout: closed loop, at most 16 broadcasts not yet received by all 1000 members.
+  fanout: {
+    mode: "fanout", cap: true,
+    args: { "--clients": "1000", "--window": "16", "--count": "500", "--payload": "64", "--senders": "1", "--duration": "60" },
+  },
+  // fanout-paced: 40 broadcasts/s to 500 members (20 000 deliveries/s; the old fanout).
+  "fanout-paced": {
+    mode: "fanout",
+    args: { "--clients": "500", "--duration": "5", "--rate": "40", "--payload": "64", "--senders": "1" },
+  },
+  // fanout-polling: like fanout, the members and the sender on HTTP long-polling.
+  "fanout-polling": {
+    mode: "fanout", cap: true,
+    args: {
+      "--transport": "polling", "--clients": "200", "--window": "16", "--count": "4000", "--payload": "64",
+      "--senders": "1", "--duration": "60",
+    },
+  },
+  idle: { mode: "idle", args: { "--clients": "1000", "--duration": "5" } },
+  "idle-10k": { mode: "idle", args: { "--clients": "10000", "--duration": "5" } },
+  // idle-50k: needs an open-file limit above 50 000 for both processes (see --nofile).
+  "idle-50k": { mode: "idle", optIn: true, args: { "--clients": "50000", "--duration": "5", "--sources": "4" } },
 };
+const DEFAULT_SCENARIOS = Object.keys(SCENARIOS).filter((k) => !SCENARIOS[k].optIn);
 
 const HELP = `usage: node tools/bench/compare.mjs [options]
 
@@ -34,14 +60,16 @@ const HELP = `usage: node tools/bench/compare.mjs [options]
   --node CMD         reference server command (default: node tools/bench/node-baseline/server.js)
   --loadgen CMD      load generator command (default: build/release/tools/sio_loadgen);
                      a .js/.mjs path is run with this node
-  --scenarios LIST   comma-separated, from ${Object.keys(SCENARIO_DEFAULTS).join(",")} (default: all)
+  --scenarios LIST   comma-separated, from ${Object.keys(SCENARIOS).join(",")}
+                     (default: ${DEFAULT_SCENARIOS.join(",")})
   --rounds N         rounds per scenario, each runs ours then node (default: 3, minimum 1)
-  --duration S       override --duration for echo, fanout and idle (for connect
-                     it is only a deadline; set it with --connect "--duration S")
-  --connect ARGS     extra/overriding loadgen args for a scenario, e.g.
-  --echo ARGS          --fanout "--clients 1000 --rate 50"
-  --fanout ARGS
-  --idle ARGS
+  --duration S       override --duration of the timed scenarios (echo, echo-max, fanout-paced,
+                     idle*); for the others it is only a bound: set it per scenario
+  --SCENARIO ARGS    extra/overriding loadgen args for one scenario, e.g.
+                       --fanout "--clients 2000 --count 300"   --echo-max "--clients 100"
+  --nofile N         open-file limit for both servers and the load generator, set with
+                     prlimit (default: 200000; raising the hard limit needs root /
+                     CAP_SYS_RESOURCE, else the current hard limit is used; 0: leave as is)
   --pin              pin the server to CPU 0 and the load generator to CPU 1 (taskset)
   --markdown FILE    also write the result table as Markdown
   --json FILE        also write every run's raw measurements as JSON
@@ -51,8 +79,8 @@ CMDs are split on whitespace (no shell quoting). Relative paths are relative to
 the current directory; the defaults are relative to the repository root.
 
 Default loadgen args per scenario:
-${Object.entries(SCENARIO_DEFAULTS)
-  .map(([k, v]) => `  ${k.padEnd(8)} ${Object.entries(v).flat().join(" ")}`)
+${Object.entries(SCENARIOS)
+  .map(([k, v]) => `  ${k.padEnd(15)} --scenario ${v.mode} ${Object.entries(v.args).flat().join(" ")}${v.optIn ? "  (opt-in)" : ""}`)
   .join("\n")}
 `;
 
@@ -62,11 +90,12 @@ function parseArgs(argv) {
     ours: `${ROOT}/build/release/tools/sio_bench_server`,
     node: `${process.execPath} ${ROOT}/tools/bench/node-baseline/server.js`,
     loadgen: `${ROOT}/build/release/tools/sio_loadgen`,
-    scenarios: Object.keys(SCENARIO_DEFAULTS),
+    scenarios: DEFAULT_SCENARIOS,
     rounds: 3,
     duration: null,
     extra: {},
     pin: false,
+    nofile: 200000,
     markdown: null,
     json: null,
   };
@@ -84,17 +113,18 @@ function parseArgs(argv) {
       case "--rounds": o.rounds = Math.max(1, Number.parseInt(val(), 10) || 3); break;
       case "--duration": o.duration = val(); break;
       case "--pin": o.pin = true; break;
+      case "--nofile": o.nofile = Math.max(0, Number.parseInt(val(), 10) || 0); break;
       case "--markdown": o.markdown = val(); break;
       case "--json": o.json = val(); break;
       case "--help": case "-h": process.stdout.write(HELP); process.exit(0); break;
       default: {
         const name = a.replace(/^--/, "");
-        if (a.startsWith("--") && name in SCENARIO_DEFAULTS) o.extra[name] = val();
+        if (a.startsWith("--") && name in SCENARIOS) o.extra[name] = val();
         else die(`unknown option ${a} (see --help)`);
       }
     }
   }
-  for (const s of o.scenarios) if (!(s in SCENARIO_DEFAULTS)) die(`unknown scenario ${s}`);
+  for (const s of o.scenarios) if (!(s in SCENARIOS)) die(`unknown scenario ${s}`);
   return o;
 }
 
@@ -111,17 +141,48 @@ function splitCmd(cmd) {
 }
 
 function loadgenArgs(scenario, opts) {
-  const m = new Map(Object.entries(SCENARIO_DEFAULTS[scenario]));
-  if (opts.duration && scenario !== "connect") m.set("--duration", opts.duration);
+  const def = SCENARIOS[scenario];
+  const m = new Map(Object.entries(def.args));
+  if (opts.duration && !def.cap) m.set("--duration", opts.duration);
   const extra = (opts.extra[scenario] ?? "").trim().split(/\s+/).filter(Boolean);
   for (let i = 0; i < extra.length; i++) {
     const k = extra[i];
     const v = extra[i + 1] !== undefined && !extra[i + 1].startsWith("--") ? extra[++i] : "";
     m.set(k, v);
   }
-  const out = ["--scenario", scenario];
+  const out = ["--scenario", def.mode];
   for (const [k, v] of m) { out.push(k); if (v !== "") out.push(v); }
   return out;
+}
+
+// The value of a loadgen option in an argument list, or `fallback`.
+function argValue(args, key, fallback) {
+  const i = args.lastIndexOf(key);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+}
+
+// Descriptors one loadgen run needs (sockets, two per polling session, plus slack).
+function fdsNeeded(args) {
+  const perSession = argValue(args, "--transport", "websocket") === "polling" ? 2 : 1;
+  return (Number(argValue(args, "--clients", "10")) + Number(argValue(args, "--senders", "1"))) * perSession + 100;
+}
+
+// ---------------------------------------------------------------- open-file limit
+// Returns { prefix: argv prefix for spawning, limit: the soft limit the processes get, note }.
+function fdLimitSetup(want) {
+  const hard = (() => {
+    try { return execFileSync("sh", ["-c", "ulimit -Hn"], { encoding: "utf8" }).trim(); } catch { return ""; }
+  })();
+  const hardN = hard === "unlimited" ? Infinity : Number.parseInt(hard, 10) || 1024;
+  if (!want) return { prefix: [], limit: hardN, note: null };
+  const works = (n) => {
+    try { execFileSync("prlimit", [`--nofile=${n}:${n}`, "--", "true"], { stdio: "ignore" }); return true; } catch { return false; }
+  };
+  if (works(want)) return { prefix: ["prlimit", `--nofile=${want}:${want}`, "--"], limit: want, note: null };
+  const n = Number.isFinite(hardN) ? hardN : want;
+  const note = `cannot raise the open-file limit to ${want} (prlimit failed: needs root with CAP_SYS_RESOURCE); ` +
+    `servers and load generator run with ${n}`;
+  return { prefix: works(n) ? ["prlimit", `--nofile=${n}:${n}`, "--"] : [], limit: n, note };
 }
 
 // ---------------------------------------------------------------- /proc
@@ -240,11 +301,22 @@ function startServer(argv, timeoutMs = 15000) {
   });
 }
 
-function runLoadgen(argv, timeoutMs) {
+// Runs the load generator; `onPhase(name)` is called when it prints "sio_loadgen: phase NAME"
+// on stderr (load-start, load-end), so the server can be sampled right then.
+function runLoadgen(argv, timeoutMs, onPhase = () => {}) {
   const child = spawnGroup(argv);
-  let out = "", err = "";
+  let out = "", err = "", partial = "";
+  const phases = [];
   child.stdout.on("data", (d) => { out += d; });
-  child.stderr.on("data", (d) => { err = (err + d).slice(-4000); });
+  child.stderr.on("data", (d) => {
+    err = (err + d).slice(-4000);
+    const lines = (partial + d).split("\n");
+    partial = lines.pop();
+    for (const l of lines) {
+      const m = /^sio_loadgen: phase (\S+)/.exec(l);
+      if (m) { phases.push(m[1]); onPhase(m[1]); }
+    }
+  });
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; killGroup(child, "SIGKILL"); }, timeoutMs);
   child.on("error", (e) => { err += `cannot start ${argv[0]}: ${e.message}`; });
@@ -254,7 +326,7 @@ function runLoadgen(argv, timeoutMs) {
     for (const line of out.trim().split("\n").reverse()) {
       try { json = JSON.parse(line); break; } catch { /* not json */ }
     }
-    return { code, sig, timedOut, json, stderr: err };
+    return { code, sig, timedOut, json, phases, stderr: err };
   });
 }
 
@@ -263,7 +335,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- one run
 async function oneRun(impl, serverArgv, scenario, opts) {
   const pin = (cpu, argv) => (opts.pin ? ["taskset", "-c", String(cpu), ...argv] : argv);
-  const { child, url } = await startServer(pin(0, serverArgv));
+  const { child, url } = await startServer(pin(0, [...opts.fd.prefix, ...serverArgv]));
   try {
     await sleep(300); // let start-up settle
     const pid = child.pid;
@@ -271,13 +343,25 @@ async function oneRun(impl, serverArgv, scenario, opts) {
     let rssPeak = rssBefore;
     const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, treeRssKiB(pid)); }, 100);
     const cpu0 = treeCpuSeconds(pid);
+    const at = {}; // phase name -> { cpu, rss } when the loadgen announced it
+    const onPhase = (name) => { at[name] = { cpu: treeCpuSeconds(pid), rss: treeRssKiB(pid) }; };
     const args = loadgenArgs(scenario, opts);
-    const dur = Number(args[args.indexOf("--duration") + 1]) || 10;
-    const lg = await runLoadgen(pin(1, [...splitCmd(opts.loadgen), "--url", url, ...args]), (dur + 60) * 1000);
+    const dur = Number(argValue(args, "--duration", "10")) || 10;
+    const clients = Number(argValue(args, "--clients", "10")) || 10;
+    // The loadgen's own bounds: duration + 60 s + a setup timeout of 30 s + 2 ms per session.
+    const timeoutMs = (dur + 120 + clients * 0.004) * 1000;
+    const lgArgv = [...opts.fd.prefix, ...splitCmd(opts.loadgen), "--url", url, ...args];
+    const lg = await runLoadgen(pin(1, lgArgv), timeoutMs, onPhase);
     const cpu1 = treeCpuSeconds(pid);
     clearInterval(sampler);
     rssPeak = Math.max(rssPeak, treeRssKiB(pid));
     const r = { impl, scenario, cpu_s: cpu1 - cpu0, rss_before_kib: rssBefore, rss_peak_kib: rssPeak, loadgen: lg.json };
+    if (at["load-start"] && at["load-end"]) {
+      r.cpu_setup_s = at["load-start"].cpu - cpu0;
+      r.cpu_load_s = at["load-end"].cpu - at["load-start"].cpu;
+      r.rss_load_start_kib = at["load-start"].rss;
+      r.rss_load_end_kib = at["load-end"].rss;
+    }
     if (lg.timedOut || lg.code !== 0 || !lg.json) {
       r.error = `loadgen ${lg.timedOut ? "timed out" : `exit ${lg.code}${lg.sig ? ` (${lg.sig})` : ""}`}` +
         `${lg.json ? "" : ", no JSON line"}: ${lg.stderr.trim().split("\n").slice(-3).join(" | ")}`;
@@ -289,26 +373,52 @@ async function oneRun(impl, serverArgv, scenario, opts) {
 }
 
 // ---------------------------------------------------------------- metrics
-// Every metric is "lower is better".
+// [name, f(run), better]: better is "lower" (default), "higher" or "info" (no ratio).
+// CPU of the load phase (between the loadgen's load-start and load-end lines: without the
+// handshakes, joins and closes); the whole run's CPU when the loadgen printed no phases.
+const loadCpu = (r) => r.cpu_load_s ?? r.cpu_s;
+const latency = (label, key) => [`${label} (ms)`, (r) => (r.loadgen.latency_us?.[key] ?? NaN) / 1e3];
+const FANOUT = [
+  ["CPU s per 1M delivered msgs", (r) => per(loadCpu(r) * 1e6, r.loadgen.delivered)],
+  ["delivered msgs/s", (r) => r.loadgen.delivered_per_s ?? NaN, "higher"],
+  latency("delivery p99 latency", "p99"),
+  latency("delivery p99.9 latency", "p999"),
+];
+const IDLE = [
+  ["RSS KiB per idle connection", (r) => per(r.rss_peak_kib - r.rss_before_kib, r.loadgen.connected)],
+  ["CPU ms per connect (setup)", (r) => per((r.cpu_setup_s ?? NaN) * 1e3, r.loadgen.connected)],
+  ["connects/s (setup)", (r) => r.loadgen.connects_per_s ?? NaN, "higher"],
+  ["RSS MiB before load", (r) => r.rss_before_kib / 1024],
+];
 const METRICS = {
   connect: [
     ["CPU ms per connect", (r) => per(r.cpu_s * 1e3, r.loadgen.ops || r.loadgen.connected)],
-    ["connect p99 latency (ms)", (r) => r.loadgen.latency_us.p99 / 1e3],
+    ["connects/s", (r) => r.loadgen.connects_per_s ?? NaN, "higher"],
+    latency("connect p99 latency", "p99"),
   ],
   echo: [
-    ["CPU µs per acked echo", (r) => per(r.cpu_s * 1e6, r.loadgen.ops)],
-    ["echo p99 latency (ms)", (r) => r.loadgen.latency_us.p99 / 1e3],
+    ["CPU µs per acked echo", (r) => per(loadCpu(r) * 1e6, r.loadgen.ops)],
+    latency("echo p50 latency", "p50"),
+    latency("echo p99 latency", "p99"),
+    latency("echo p99.9 latency", "p999"),
   ],
-  fanout: [
-    ["CPU s per 1M delivered msgs", (r) => per(r.cpu_s * 1e6, r.loadgen.delivered)],
-    ["fanout p99 latency (ms)", (r) => r.loadgen.latency_us.p99 / 1e3],
+  "echo-max": [
+    ["CPU µs per acked echo", (r) => per(loadCpu(r) * 1e6, r.loadgen.ops)],
+    ["acked echoes/s", (r) => r.loadgen.ops_per_s, "higher"],
+    latency("echo p99 latency", "p99"),
+    latency("echo p99.9 latency", "p999"),
   ],
-  idle: [
-    ["RSS KiB per idle connection", (r) => per(r.rss_peak_kib - r.rss_before_kib, r.loadgen.connected)],
-    ["RSS MiB before load", (r) => r.rss_before_kib / 1024],
-  ],
+  fanout: FANOUT,
+  "fanout-paced": FANOUT,
+  "fanout-polling": FANOUT,
+  idle: IDLE,
+  "idle-10k": IDLE,
+  "idle-50k": IDLE,
 };
-const COMMON = [["peak RSS MiB", (r) => r.rss_peak_kib / 1024]];
+const COMMON = [
+  ["peak RSS MiB", (r) => r.rss_peak_kib / 1024],
+  ["loadgen CPU s (its own)", (r) => r.loadgen.loadgen_cpu_s ?? NaN, "info"],
+];
 
 function per(a, b) { return b > 0 ? a / b : NaN; }
 function median(xs) {
@@ -341,6 +451,20 @@ async function main() {
       !existsSync(`${ROOT}/tools/bench/node-baseline/node_modules/socket.io`)) {
     die("node baseline not installed: cd tools/bench/node-baseline && npm ci");
   }
+  opts.fd = fdLimitSetup(opts.nofile);
+  const fdNotes = [];
+  if (opts.fd.note) {
+    process.stderr.write(`compare: ${opts.fd.note}\n`);
+    fdNotes.push(opts.fd.note);
+  }
+  for (const scenario of opts.scenarios) {
+    const need = fdsNeeded(loadgenArgs(scenario, opts));
+    if (need > opts.fd.limit) {
+      const n = `${scenario}: needs about ${need} open files per process, the limit is ${opts.fd.limit}: expect failures`;
+      process.stderr.write(`compare: ${n}\n`);
+      fdNotes.push(n);
+    }
+  }
 
   const runs = [];
   const t0 = Date.now();
@@ -358,9 +482,13 @@ async function main() {
         const lg = r.loadgen;
         process.stderr.write(
           `[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${scenario} #${round} ${impl.padEnd(4)} ` +
-          (lg ? `cpu=${r.cpu_s.toFixed(2)}s rss=${(r.rss_before_kib / 1024).toFixed(1)}→${(r.rss_peak_kib / 1024).toFixed(1)}MiB ` +
+          (lg ? `cpu=${r.cpu_s.toFixed(2)}s` +
+                (r.cpu_load_s !== undefined ? ` (setup ${r.cpu_setup_s.toFixed(2)} load ${r.cpu_load_s.toFixed(2)})` : "") +
+                ` rss=${(r.rss_before_kib / 1024).toFixed(1)}→${(r.rss_peak_kib / 1024).toFixed(1)}MiB ` +
                 `ops=${lg.ops} delivered=${lg.delivered}/${lg.expected} errors=${lg.errors} connected=${lg.connected} ` +
-                `p99=${lg.latency_us?.p99}µs` : "") +
+                (lg.delivered_per_s ? `delivered/s=${lg.delivered_per_s} ` : "") +
+                (lg.connects_per_s ? `connects/s=${lg.connects_per_s} ` : "") +
+                `p99=${lg.latency_us?.p99}µs p99.9=${lg.latency_us?.p999}µs loadgen_cpu=${lg.loadgen_cpu_s}s` : "") +
           (r.error ? ` ERROR: ${r.error}` : "") + "\n");
       }
     }
@@ -368,14 +496,16 @@ async function main() {
 
   // Table
   const rows = [];
-  const notes = [];
+  const notes = [...fdNotes];
   for (const scenario of opts.scenarios) {
     const ok = (impl) => runs.filter((r) => r.scenario === scenario && r.impl === impl && r.loadgen && !r.error);
-    for (const [name, f] of [...METRICS[scenario], ...COMMON]) {
+    for (const [name, f, better = "lower"] of [...METRICS[scenario], ...COMMON]) {
       const o = summary(ok("ours").map(f));
       const n = summary(ok("node").map(f));
-      const ratio = o.med > 0 && Number.isFinite(n.med) ? `${fmt(n.med / o.med)}×` : "n/a";
-      rows.push([scenario, name, o.text, n.text, ratio]);
+      const [num, den] = better === "higher" ? [o.med, n.med] : [n.med, o.med];
+      const ratio = better === "info" ? "—" : den > 0 && Number.isFinite(num) ? `${fmt(num / den)}×` : "n/a";
+      const label = better === "higher" ? `${name} ↑` : name;
+      rows.push([scenario, label, o.text, n.text, ratio]);
     }
     for (const impl of ["ours", "node"]) {
       const all = runs.filter((r) => r.scenario === scenario && r.impl === impl);
@@ -388,11 +518,11 @@ async function main() {
       }
     }
   }
-  const header = ["scenario", "metric (lower is better)", "ours median [min–max]", "node median [min–max]", "node/ours (× better ours)"];
+  const header = ["scenario", "metric (lower is better; ↑ higher)", "ours median [min–max]", "node median [min–max]", "× better ours"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
   const text = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-  const cfg = opts.scenarios.map((s) => `${s}: ${loadgenArgs(s, opts).slice(2).join(" ")}`);
+  const cfg = opts.scenarios.map((s) => `${s}: ${loadgenArgs(s, opts).join(" ")}`);
   process.stdout.write(
     `\n${opts.rounds} rounds per scenario, alternating ours/node, fresh server each run` +
     `${opts.pin ? ", server pinned to CPU 0, loadgen to CPU 1" : ""}\n` +
@@ -405,8 +535,10 @@ async function main() {
       "",
       `${opts.rounds} rounds per scenario, alternating ours/node, fresh server process each run` +
         `${opts.pin ? "; server pinned to CPU 0, load generator to CPU 1" : ""}. ` +
-        `Server CPU = utime+stime of the server process tree across the load; RSS = VmRSS (peak sampled every 100 ms). ` +
-        `The ratio is node median / ours median: how many times better ours is (all metrics lower-is-better).`,
+        `Server CPU = utime+stime of the server process tree during the load phase (connect: the whole run; ` +
+        `idle "setup": while the sessions open); RSS = VmRSS (peak sampled every 100 ms). ` +
+        `"× better ours" is node median / ours median for lower-is-better metrics and ours / node for ` +
+        `the ones marked ↑ (higher is better); "loadgen CPU" is the load generator's own CPU, for reference.`,
       "",
       ...cfg.map((c) => `- \`${c}\``),
       "",

@@ -1,10 +1,14 @@
-// sio_loadgen: a Socket.IO load generator (Engine.IO v4 + Socket.IO v5 over WebSocket).
-// Scenarios connect, echo, fanout and idle; one JSON line on stdout, progress on stderr.
+// sio_loadgen: a Socket.IO load generator (Engine.IO v4 + Socket.IO v5 over WebSocket or
+// HTTP long-polling). Scenarios connect, echo, fanout and idle; one JSON line on stdout,
+// progress on stderr. The stderr lines "sio_loadgen: phase load-start" and "... load-end"
+// mark the measured phase (after the sessions are open, before they are closed) so that a
+// driver such as tools/bench/compare.mjs can sample the server's CPU there.
 #include "session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
@@ -16,6 +20,8 @@
 #include <optional>
 #include <thread>
 
+#include <sys/resource.h>
+
 namespace {
 
 using namespace sio;
@@ -23,19 +29,25 @@ using namespace sio::loadgen;
 using std::chrono::milliseconds;
 using sessions = std::vector<std::shared_ptr<session>>;
 
-constexpr std::size_t max_concurrent_connects = 200;
-constexpr auto setup_timeout = std::chrono::seconds(30);
+/// Ephemeral ports per (source address, server address, server port) on Linux by default
+/// (32768-60999): more sessions than this need --sources.
+constexpr std::size_t ports_per_source = 28000;
 
 struct options {
     std::string host = "127.0.0.1";
     std::string port = "3000";
     std::string scenario;
+    transport kind = transport::websocket;
     std::size_t clients = 10;
     double duration = 5.0;
     double rate = 0; ///< 0: closed loop (echo), 1000 (fanout)
     std::size_t payload = 32;
     std::size_t senders = 1;
     unsigned threads = 1;
+    std::size_t window = 0;     ///< fanout: broadcasts in flight (0: paced by rate)
+    std::uint64_t count = 0;    ///< fanout: broadcasts to send (0: until duration)
+    unsigned sources = 0;       ///< bind to 127.0.0.1 ... 127.0.0.N (0: no bind)
+    std::size_t connects = 200; ///< handshakes in flight
 };
 
 template <class T>
@@ -62,6 +74,9 @@ std::optional<options> parse_cli(int argc, char** argv) {
             o.port = colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1));
         } else if (key == "--scenario") {
             o.scenario = value;
+        } else if (key == "--transport") {
+            ok = value == "websocket" || value == "polling";
+            o.kind = value == "polling" ? transport::polling : transport::websocket;
         } else if (key == "--clients") {
             ok = parse_number(value, o.clients) && o.clients > 0;
         } else if (key == "--duration") {
@@ -74,6 +89,14 @@ std::optional<options> parse_cli(int argc, char** argv) {
             ok = parse_number(value, o.senders) && o.senders > 0;
         } else if (key == "--threads") {
             ok = parse_number(value, o.threads) && o.threads > 0;
+        } else if (key == "--window") {
+            ok = parse_number(value, o.window) && o.window > 0;
+        } else if (key == "--count") {
+            ok = parse_number(value, o.count) && o.count > 0;
+        } else if (key == "--sources") {
+            ok = parse_number(value, o.sources) && o.sources > 0 && o.sources < 255;
+        } else if (key == "--connects") {
+            ok = parse_number(value, o.connects) && o.connects > 0;
         } else {
             ok = false;
         }
@@ -83,8 +106,21 @@ std::optional<options> parse_cli(int argc, char** argv) {
         return std::nullopt;
     if (o.scenario == "fanout" && o.rate == 0)
         o.rate = 1000;
+    if (o.window > 0 && o.count == 0)
+        o.count = 1'000'000; // bounds the per-broadcast counters; --duration ends it first
     return o;
 }
+
+/// The closed-loop fan-out: at most `window` broadcasts whose delivery to every room member
+/// is not complete yet.
+struct window_state {
+    std::uint64_t members = 0;
+    std::unique_ptr<std::atomic<std::uint32_t>[]> received; ///< per sequence number
+    std::atomic<std::uint64_t> completed{0};
+    std::atomic<std::int64_t> last_complete_ns{0};
+    std::uint64_t sent = 0; ///< on the run's strand only
+    std::size_t next_sender = 0;
+};
 
 /// Everything a run shares; the counters are atomic because sessions live on strands.
 struct run_state {
@@ -96,35 +132,36 @@ struct run_state {
     options opt;
     tcp::endpoint ep;
     std::string host_header;
+    counters totals;        ///< the clients
+    counters sender_totals; ///< fanout senders (not room members)
     sessions clients;
     sessions senders;
+    window_state win;
     std::atomic<std::uint64_t> errors{0};
     std::atomic<std::uint64_t> sent{0};
     std::atomic<bool> stop{false};
     std::atomic<std::size_t> active_pacers{0};
     bool finished = false;
     double elapsed_s = 0;
+    double setup_s = 0;
     std::uint64_t ops = 0;
     std::uint64_t delivered = 0;
     std::uint64_t expected = 0;
     std::uint64_t connected = 0;
 };
 
-template <class F>
-std::uint64_t sum(sessions const& all, F f) {
-    std::uint64_t total = 0;
-    for (auto const& s : all)
-        if (s)
-            total += f(*s);
-    return total;
-}
-
-std::uint64_t open_count(sessions const& all) {
-    return sum(all, [](session const& s) -> std::uint64_t { return s.open() ? 1 : 0; });
-}
-
 double seconds_since(steady::time_point t0) {
     return std::chrono::duration<double>(steady::now() - t0).count();
+}
+
+steady::duration setup_timeout(options const& o) {
+    // 30 s, plus 2 ms per session for large runs (50 000 sessions: 130 s).
+    return std::chrono::seconds(30) + milliseconds(2 * static_cast<long>(o.clients + o.senders));
+}
+
+void phase(char const* name) {
+    fmt::print(stderr, "sio_loadgen: phase {}\n", name);
+    std::fflush(stderr);
 }
 
 awaitable<void> sleep_for(milliseconds d) {
@@ -143,12 +180,13 @@ awaitable<bool> wait_until(std::function<bool()> done, steady::duration timeout)
     co_return true;
 }
 
-/// Sleeps `seconds`, printing `progress()` to stderr once a second.
-awaitable<void> measure(double seconds, std::function<std::string()> progress) {
+/// Sleeps `seconds` (or until `done`), printing `progress()` to stderr once a second.
+awaitable<void> measure(double seconds, std::function<std::string()> progress,
+                        std::function<bool()> done = {}) {
     auto const t0 = steady::now();
     auto next_print = t0 + std::chrono::seconds(1);
-    while (seconds_since(t0) < seconds) {
-        co_await sleep_for(milliseconds(20));
+    while (seconds_since(t0) < seconds && !(done && done())) {
+        co_await sleep_for(milliseconds(done ? 2 : 20));
         if (steady::now() >= next_print) {
             fmt::print(stderr, "  {:.0f}s: {}\n", seconds_since(t0), progress());
             next_print += std::chrono::seconds(1);
@@ -156,14 +194,20 @@ awaitable<void> measure(double seconds, std::function<std::string()> progress) {
     }
 }
 
-awaitable<void> connect_worker(run_state& r, sessions& out, std::atomic<std::size_t>& next,
-                               steady::time_point deadline, std::atomic<std::size_t>& done) {
+awaitable<void> connect_worker(run_state& r, sessions& out, counters& totals,
+                               std::atomic<std::size_t>& next, steady::time_point deadline,
+                               std::atomic<std::size_t>& done) {
     for (;;) {
         auto const i = next++;
         if (i >= out.size() || steady::now() >= deadline)
             break;
-        auto s = std::make_shared<session>(net::make_strand(r.ioc));
-        auto op = net::co_spawn(s->strand(), s->connect(r.ep, r.host_header), net::use_awaitable);
+        target to;
+        to.server = r.ep;
+        to.host = r.host_header;
+        if (r.opt.sources > 0)
+            to.source = net::ip::address_v4(0x7f000001u + static_cast<unsigned>(i % r.opt.sources));
+        auto s = session::make(r.opt.kind, net::make_strand(r.ioc), totals);
+        auto op = net::co_spawn(s->strand(), s->connect(to), net::use_awaitable);
         if (co_await std::move(op))
             s->start();
         else
@@ -173,20 +217,29 @@ awaitable<void> connect_worker(run_state& r, sessions& out, std::atomic<std::siz
     ++done;
 }
 
-/// Opens `count` sessions into `out`, at most 200 handshakes at a time; none after `deadline`.
-awaitable<void> open_sessions(run_state& r, sessions& out, std::size_t count,
-                              steady::time_point deadline) {
+/// Opens `count` sessions into `out`, at most --connects handshakes at a time; none after
+/// `deadline`. Returns the seconds it took.
+awaitable<double> open_sessions(run_state& r, sessions& out, counters& totals, std::size_t count,
+                                steady::time_point deadline) {
+    auto const t0 = steady::now();
     out.resize(count);
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
-    std::size_t const workers = std::min(count, max_concurrent_connects);
+    std::size_t const workers = std::min(count, r.opt.connects);
     for (std::size_t i = 0; i < workers; ++i)
-        net::co_spawn(r.ioc, connect_worker(r, out, next, deadline, done), net::detached);
-    auto all_done = [&] {
-        return done == workers;
-    };
-    co_await wait_until(all_done, std::chrono::hours(1)); // the hard timeout bounds it
-    fmt::print(stderr, "  {} of {} sessions open\n", open_count(out), count);
+        net::co_spawn(r.ioc, connect_worker(r, out, totals, next, deadline, done), net::detached);
+    auto next_print = t0 + std::chrono::seconds(1);
+    while (done != workers) { // the hard timeout bounds it
+        co_await sleep_for(milliseconds(2));
+        if (steady::now() >= next_print) {
+            fmt::print(stderr, "  {:.0f}s: {} of {} sessions open, {} failed\n", seconds_since(t0),
+                       totals.open.load(), count, r.errors.load());
+            next_print += std::chrono::seconds(1);
+        }
+    }
+    auto const took = seconds_since(t0);
+    fmt::print(stderr, "  {} of {} sessions open in {:.2f}s\n", totals.open.load(), count, took);
+    co_return took;
 }
 
 /// Calls `fire` `per_second` times a second on `s`'s strand until r.stop.
@@ -227,29 +280,32 @@ awaitable<void> scenario_connect(run_state& r) {
     auto const t0 = steady::now();
     auto const deadline = t0 + std::chrono::duration_cast<steady::duration>(
                                    std::chrono::duration<double>(r.opt.duration));
-    co_await open_sessions(r, r.clients, r.opt.clients, deadline);
+    phase("load-start");
+    r.setup_s = co_await open_sessions(r, r.clients, r.totals, r.opt.clients, deadline);
+    phase("load-end");
     r.elapsed_s = seconds_since(t0);
-    r.connected = r.ops = open_count(r.clients);
+    r.connected = r.ops = r.totals.open;
 }
 
 awaitable<void> scenario_idle(run_state& r) {
-    co_await open_sessions(r, r.clients, r.opt.clients, steady::now() + setup_timeout);
+    r.setup_s = co_await open_sessions(r, r.clients, r.totals, r.opt.clients,
+                                       steady::now() + setup_timeout(r.opt));
+    phase("load-start");
     auto const t0 = steady::now();
     auto progress = [&r] {
-        return fmt::format("{} open, {} pongs", open_count(r.clients),
-                           sum(r.clients, [](session const& s) { return s.pongs(); }));
+        return fmt::format("{} open, {} pongs", r.totals.open.load(), r.totals.pongs.load());
     };
     co_await measure(r.opt.duration, progress);
+    phase("load-end");
     r.elapsed_s = seconds_since(t0);
-    r.connected = r.ops = open_count(r.clients);
+    r.connected = r.ops = r.totals.open;
 }
 
 awaitable<void> scenario_echo(run_state& r) {
-    co_await open_sessions(r, r.clients, r.opt.clients, steady::now() + setup_timeout);
+    r.setup_s = co_await open_sessions(r, r.clients, r.totals, r.opt.clients,
+                                       steady::now() + setup_timeout(r.opt));
     auto const args = fmt::format("[\"echo\",\"{}\"]", std::string(r.opt.payload, 'x'));
-    auto acks = [&r] {
-        return sum(r.clients, [](session const& s) { return s.acks(); });
-    };
+    phase("load-start");
     auto const t0 = steady::now();
     if (r.opt.rate > 0) {
         auto fire = [args](session& s) {
@@ -267,52 +323,109 @@ awaitable<void> scenario_echo(run_state& r) {
             s->emit_with_ack(args, true);
         }
     }
-    auto progress = [&] {
-        return fmt::format("{} acked", acks());
+    auto progress = [&r] {
+        return fmt::format("{} acked", r.totals.acks.load());
     };
     co_await measure(r.opt.duration, progress);
     r.stop = true;
     auto drained = [&r] {
-        return r.active_pacers == 0 &&
-               sum(r.clients, [](session const& s) { return s.in_flight(); }) == 0;
+        return r.active_pacers == 0 && r.totals.in_flight == 0;
     };
     co_await wait_until(drained, std::chrono::seconds(3));
+    phase("load-end");
     r.elapsed_s = seconds_since(t0);
-    r.ops = acks();
-    r.errors += sum(r.clients, [](session const& s) { return s.in_flight(); });
-    r.connected = open_count(r.clients);
+    r.ops = r.totals.acks;
+    r.errors += r.totals.in_flight;
+    r.connected = r.totals.open;
+}
+
+std::string broadcast_frame(std::int64_t t, std::uint64_t seq, std::string const& payload) {
+    return fmt::format("42[\"broadcast\",\"bench\",{{\"t\":{},\"s\":{},\"p\":\"{}\"}}]", t, seq,
+                       payload);
+}
+
+/// Window mode, on the run's strand: sends broadcasts while fewer than --window are in
+/// flight, round-robin over the open senders.
+void fill_window(run_state& r, std::string const& payload) {
+    auto& w = r.win;
+    while (!r.stop && w.sent < r.opt.count && w.sent - w.completed < r.opt.window) {
+        std::shared_ptr<session> sender;
+        for (std::size_t tries = 0; tries < r.senders.size() && !sender; ++tries) {
+            auto const& s = r.senders[w.next_sender++ % r.senders.size()];
+            if (s && s->open())
+                sender = s;
+        }
+        if (!sender)
+            return;
+        sender->send(broadcast_frame(now_ns(), w.sent, payload));
+        ++w.sent;
+        ++r.sent;
+    }
 }
 
 awaitable<void> scenario_fanout(run_state& r) {
-    auto const setup_deadline = steady::now() + setup_timeout;
-    co_await open_sessions(r, r.clients, r.opt.clients, setup_deadline);
-    co_await open_sessions(r, r.senders, r.opt.senders, setup_deadline);
+    auto const setup_deadline = steady::now() + setup_timeout(r.opt);
+    r.setup_s = co_await open_sessions(r, r.clients, r.totals, r.opt.clients, setup_deadline);
+    co_await open_sessions(r, r.senders, r.sender_totals, r.opt.senders, setup_deadline);
     for (auto const& s : r.clients)
         if (s && s->open())
             s->emit_with_ack("[\"join\",\"bench\"]", false);
-    auto const members = open_count(r.clients);
+    std::uint64_t const members = r.totals.open;
     auto joined = [&r, members] {
-        return sum(r.clients, [](session const& s) { return s.acks(); }) >= members;
+        return r.totals.acks >= members;
     };
     if (!co_await wait_until(joined, setup_deadline - steady::now()))
         ++r.errors;
     fmt::print(stderr, "  {} clients joined room bench\n", members);
 
     auto delivered = [&r] {
-        return sum(r.clients, [](session const& s) { return s.messages(); });
+        return r.totals.messages.load();
     };
     auto const payload = std::string(r.opt.payload, 'x');
-    auto fire = [&r, payload](session& s) {
-        s.send(fmt::format("42[\"broadcast\",\"bench\",{{\"t\":{},\"p\":\"{}\"}}]", now_ns(),
-                           payload));
-        ++r.sent;
-    };
+    bool const windowed = r.opt.window > 0;
+    auto const strand = co_await net::this_coro::executor;
+    if (windowed) {
+        auto& w = r.win;
+        w.members = members;
+        w.received.reset(new std::atomic<std::uint32_t>[r.opt.count]);
+        for (std::uint64_t i = 0; i < r.opt.count; ++i)
+            w.received[i] = 0;
+        auto on_sequence = [&r, strand, payload](std::uint64_t seq) {
+            auto& win = r.win;
+            if (seq >= r.opt.count || win.members == 0)
+                return;
+            if (win.received[seq].fetch_add(1, std::memory_order_acq_rel) + 1 != win.members)
+                return;
+            win.completed.fetch_add(1, std::memory_order_acq_rel);
+            win.last_complete_ns = now_ns();
+            auto refill = [&r, payload] {
+                fill_window(r, payload);
+            };
+            net::post(strand, refill);
+        };
+        r.totals.on_sequence = on_sequence;
+    }
+    phase("load-start");
     auto const t0 = steady::now();
-    start_pacers(r, r.senders, r.opt.rate, fire);
+    auto const t0_ns = now_ns();
+    if (windowed) {
+        fill_window(r, payload);
+    } else {
+        auto fire = [&r, payload](session& s) {
+            s.send(broadcast_frame(now_ns(), r.sent++, payload));
+        };
+        start_pacers(r, r.senders, r.opt.rate, fire);
+    }
     auto progress = [&] {
         return fmt::format("{} sent, {} delivered", r.sent.load(), delivered());
     };
-    co_await measure(r.opt.duration, progress);
+    auto all_done = [&r] {
+        return r.win.completed >= r.opt.count;
+    };
+    if (windowed)
+        co_await measure(r.opt.duration, progress, all_done);
+    else
+        co_await measure(r.opt.duration, progress);
     r.stop = true;
     auto stopped = [&r] {
         return r.active_pacers == 0;
@@ -332,16 +445,20 @@ awaitable<void> scenario_fanout(run_state& r) {
             last_change = steady::now();
         }
     }
+    phase("load-end");
     r.elapsed_s = seconds_since(t0);
+    if (windowed && r.win.completed > 0) // until the last broadcast reached everyone
+        r.elapsed_s = static_cast<double>(r.win.last_complete_ns - t0_ns) / 1e9;
     r.ops = r.sent;
     r.delivered = delivered();
     if (r.delivered != r.expected)
         r.errors += r.expected > r.delivered ? r.expected - r.delivered : 1;
-    r.connected = open_count(r.clients);
+    r.connected = r.totals.open;
 }
 
 awaitable<void> run_scenario(run_state& r) {
-    fmt::print(stderr, "sio_loadgen: {} against {}, {} clients\n", r.opt.scenario, r.host_header,
+    fmt::print(stderr, "sio_loadgen: {} over {} against {}, {} clients\n", r.opt.scenario,
+               r.opt.kind == transport::polling ? "polling" : "websocket", r.host_header,
                r.opt.clients);
     if (r.opt.scenario == "connect")
         co_await scenario_connect(r);
@@ -352,8 +469,7 @@ awaitable<void> run_scenario(run_state& r) {
     else
         co_await scenario_fanout(r);
     // Sessions that the server closed count as errors; then close the rest.
-    r.errors += sum(r.clients, [](session const& s) -> std::uint64_t { return s.dropped(); });
-    r.errors += sum(r.senders, [](session const& s) -> std::uint64_t { return s.dropped(); });
+    r.errors += r.totals.dropped + r.sender_totals.dropped;
     r.finished = true;
     for (auto const& s : r.clients)
         if (s)
@@ -362,10 +478,20 @@ awaitable<void> run_scenario(run_state& r) {
         if (s)
             s->close();
     auto closed = [&r] {
-        return open_count(r.clients) + open_count(r.senders) == 0;
+        return r.totals.open + r.sender_totals.open == 0;
     };
-    co_await wait_until(closed, std::chrono::seconds(3));
+    co_await wait_until(closed, std::chrono::seconds(3) +
+                                    milliseconds(static_cast<long>(r.opt.clients / 10)));
     r.ioc.stop();
+}
+
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    auto const s = [](timeval const& tv) {
+        return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+    };
+    return s(ru.ru_utime) + s(ru.ru_stime);
 }
 
 std::string report(run_state const& r) {
@@ -388,14 +514,40 @@ std::string report(run_state const& r) {
         auto const i = static_cast<std::size_t>(p * static_cast<double>(lat.size() - 1));
         return lat[i];
     };
-    double const ops_per_s = r.elapsed_s > 0 ? static_cast<double>(r.ops) / r.elapsed_s : 0;
+    auto rate = [](double n, double s) {
+        return s > 0 ? n / s : 0.0;
+    };
+    double const ops_per_s = rate(static_cast<double>(r.ops), r.elapsed_s);
+    double const delivered_per_s = rate(static_cast<double>(r.delivered), r.elapsed_s);
+    double const connects_per_s = rate(static_cast<double>(r.connected), r.setup_s);
     // Written by hand: Boost.JSON 1.81 prints doubles as 5.001E0.
-    return fmt::format("{{\"scenario\":\"{}\",\"clients\":{},\"duration_s\":{:.3f},\"ops\":{},"
-                       "\"ops_per_s\":{:.0f},\"delivered\":{},\"expected\":{},\"errors\":{},"
-                       "\"connected\":{},\"latency_us\":{{\"p50\":{},\"p99\":{},\"max\":{}}}}}",
-                       r.opt.scenario, r.opt.clients, r.elapsed_s, r.ops, ops_per_s, r.delivered,
-                       r.expected, r.errors.load() + (r.finished ? 0 : 1), r.connected, pct(0.5),
-                       pct(0.99), pct(1.0));
+    return fmt::format(
+        "{{\"scenario\":\"{}\",\"transport\":\"{}\",\"clients\":{},\"duration_s\":{:.3f},"
+        "\"ops\":{},\"ops_per_s\":{:.0f},\"delivered\":{},\"expected\":{},"
+        "\"delivered_per_s\":{:.0f},\"errors\":{},\"connected\":{},\"setup_s\":{:.3f},"
+        "\"connects_per_s\":{:.0f},\"window\":{},\"loadgen_cpu_s\":{:.3f},"
+        "\"latency_us\":{{\"p50\":{},\"p99\":{},\"p999\":{},\"max\":{}}}}}",
+        r.opt.scenario, r.opt.kind == transport::polling ? "polling" : "websocket", r.opt.clients,
+        r.elapsed_s, r.ops, ops_per_s, r.delivered, r.expected, delivered_per_s,
+        r.errors.load() + (r.finished ? 0 : 1), r.connected, r.setup_s, connects_per_s,
+        r.opt.window, cpu_seconds(), pct(0.5), pct(0.99), pct(0.999), pct(1.0));
+}
+
+/// Raises the open-file limit to its hard limit; warns when `needed` descriptors won't fit.
+void raise_fd_limit(std::size_t needed) {
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && needed > rl.rlim_cur)
+        fmt::print(stderr,
+                   "sio_loadgen: warning: {} sockets needed but the open-file limit is {} "
+                   "(raise the hard limit: prlimit --nofile=N:N, needs CAP_SYS_RESOURCE)\n",
+                   needed, static_cast<std::uint64_t>(rl.rlim_cur));
 }
 
 } // namespace
@@ -403,12 +555,25 @@ std::string report(run_state const& r) {
 int main(int argc, char** argv) {
     auto opt = parse_cli(argc, argv);
     if (!opt) {
-        fmt::print(stderr,
-                   "usage: sio_loadgen --url http://HOST:PORT --scenario connect|echo|fanout|idle\n"
-                   "       [--clients N] [--duration SECONDS] [--rate PER_SECOND]\n"
-                   "       [--payload BYTES] [--senders K] [--threads T]\n");
+        fmt::print(
+            stderr,
+            "usage: sio_loadgen --url http://HOST:PORT --scenario connect|echo|fanout|idle\n"
+            "       [--transport websocket|polling] [--clients N] [--duration SECONDS]\n"
+            "       [--rate PER_SECOND] [--payload BYTES] [--senders K] [--threads T]\n"
+            "       [--window W [--count K]]   fanout closed loop: at most W broadcasts not yet\n"
+            "                                  received by every member; stop after K\n"
+            "       [--sources N]              bind to 127.0.0.1 ... 127.0.0.N (> 28k sessions)\n"
+            "       [--connects C]             handshakes in flight (default 200)\n");
         return 2;
     }
+    std::size_t const per_session = opt->kind == transport::polling ? 2 : 1;
+    raise_fd_limit((opt->clients + opt->senders) * per_session + 64);
+    if (opt->clients * per_session > ports_per_source * std::max(1u, opt->sources))
+        fmt::print(stderr,
+                   "sio_loadgen: warning: about {} connections per source address fit; "
+                   "pass --sources N\n",
+                   ports_per_source);
+
     net::io_context ioc{static_cast<int>(opt->threads)};
     run_state r{ioc, *opt};
     try {
@@ -422,8 +587,10 @@ int main(int argc, char** argv) {
     r.host_header = fmt::format("{}:{}", opt->host, opt->port);
 
     // The hard timeout: whatever happens, the run ends.
-    net::steady_timer watchdog{ioc, std::chrono::duration_cast<steady::duration>(
-                                        std::chrono::duration<double>(opt->duration + 60))};
+    auto const limit = std::chrono::duration_cast<steady::duration>(
+                           std::chrono::duration<double>(opt->duration + 60)) +
+                       setup_timeout(*opt);
+    net::steady_timer watchdog{ioc, limit};
     watchdog.async_wait([&ioc](boost::system::error_code ec) {
         if (!ec) {
             fmt::print(stderr, "sio_loadgen: hard timeout\n");
