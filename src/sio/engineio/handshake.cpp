@@ -108,8 +108,30 @@ std::string open_json(std::string_view sid, std::vector<std::string_view> const&
     return out;
 }
 
+void handshake_info::add_header(std::string_view name, std::string_view value) {
+    for (char const c : name)
+        header_block.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    header_block += ": ";
+    header_block += value;
+    header_block += '\n';
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> handshake_info::headers() const {
+    std::vector<std::pair<std::string_view, std::string_view>> out;
+    std::string_view rest(header_block);
+    while (!rest.empty()) {
+        auto const end = rest.find('\n');
+        auto const line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        auto const colon = line.find(": ");
+        if (colon != std::string_view::npos)
+            out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    }
+    return out;
+}
+
 std::optional<std::string_view> handshake_info::header(std::string_view name) const {
-    for (auto const& [key, value] : headers) {
+    for (auto const& [key, value] : headers()) {
         if (key.size() == name.size() &&
             std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
                 return a == std::tolower(static_cast<unsigned char>(b));

@@ -58,9 +58,15 @@ std::string open_json(std::string_view sid, std::vector<std::string_view> const&
 struct handshake_info {
     std::string url;     ///< the request target, query included
     std::string address; ///< the peer's IP address
-    std::vector<std::pair<std::string, std::string>> headers; ///< names lower-cased
+    /// The request's header fields as "name: value\n" lines, names lower-cased: one
+    /// allocation per session rather than two per field.
+    std::string header_block;
     std::chrono::system_clock::time_point issued;
 
+    /// Appends a field (the name is lower-cased).
+    void add_header(std::string_view name, std::string_view value);
+    /// Every field in order, names lower-cased.
+    std::vector<std::pair<std::string_view, std::string_view>> headers() const;
     /// The first header with this (case-insensitive) name, or nullopt.
     std::optional<std::string_view> header(std::string_view name) const;
     /// The percent-decoded value of a query parameter, or nullopt.

@@ -102,12 +102,12 @@ std::shared_ptr<session> server::create_session(net::any_io_executor strand, tra
     auto const peer = conn.stream().socket().remote_endpoint(ec);
     if (!ec)
         info.address = peer.address().to_string();
-    for (auto const& field : req) {
-        std::string name(field.name_string());
-        for (auto& c : name)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        info.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
+    std::size_t size = 0;
+    for (auto const& field : req)
+        size += field.name_string().size() + field.value().size() + 3;
+    info.header_block.reserve(size);
+    for (auto const& field : req)
+        info.add_header(field.name_string(), field.value());
     info.issued = std::chrono::system_clock::now();
     auto s = std::make_shared<session>(std::move(strand), generate_sid(), config_, t, handler_,
                                        registry_, std::move(info));

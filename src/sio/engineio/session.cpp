@@ -68,7 +68,8 @@ struct ws_transport {
     net::steady_timer timer;              // a probe's upgrade deadline, then the close handshake's
     net::cancellation_signal wake_signal; // interrupts the wait on the socket
     ws::frame_reader reader;
-    std::string control; // framed pongs and "3probe", sent before data
+    std::string control;               // framed pongs and "3probe", sent before data
+    std::array<char, 128> first_bytes; // where a wait for the client's next frames reads
     bool deflate;
     int deflate_window_bits;
     bool waiting = false;    // suspended on the socket; wake() interrupts it
@@ -645,19 +646,24 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
             });
         }
 
+        // A read into the connection's small buffer rather than a wait for readability:
+        // Asio re-arms epoll (one more system call) for every wait, not for a read.
         t.waiting = true;
-        auto [wait_ec] = co_await t.socket.async_wait(
-            http::tcp::socket::wait_read,
+        auto [read_ec, n] = co_await t.socket.async_read_some(
+            net::buffer(t.first_bytes),
             net::bind_cancellation_slot(t.wake_signal.slot(), use_tuple));
         t.waiting = false;
         if (t.timed_out)
             break;
-        if (wait_ec == net::error::operation_aborted)
+        if (read_ec == net::error::operation_aborted)
             continue; // woken: there is something to write
-        if (wait_ec)
+        if (read_ec) {
+            ws_read_failed(t, read_ec);
             break;
-        // Everything readable now, 64 KiB at a time, through the thread's shared buffer.
-        if (!ws_read_available(t))
+        }
+        ws_receive(t, {t.first_bytes.data(), n});
+        // The rest of what is readable, through the thread's shared 64 KiB buffer.
+        if (n == t.first_bytes.size() && !ws_read_available(t))
             break;
     }
 
@@ -673,6 +679,15 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
     }
 }
 
+void session::ws_read_failed(ws_transport& t, boost::system::error_code ec) {
+    // The client is gone (EOF or reset), or finished the close handshake.
+    if (active_ws_ == &t && state_ == state::open)
+        do_close(ec == net::error::eof ? disconnect_reason::transport_close
+                                       : disconnect_reason::transport_error);
+    else if (probe_ws_ == &t)
+        abort_upgrade(t);
+}
+
 bool session::ws_read_available(ws_transport& t) {
     for (;;) {
         auto& buffer = read_buffer();
@@ -681,12 +696,7 @@ bool session::ws_read_available(ws_transport& t) {
         if (ec == net::error::would_block || ec == net::error::try_again)
             return true;
         if (ec) {
-            // The client is gone (EOF or reset), or finished the close handshake.
-            if (active_ws_ == &t && state_ == state::open)
-                do_close(ec == net::error::eof ? disconnect_reason::transport_close
-                                               : disconnect_reason::transport_error);
-            else if (probe_ws_ == &t)
-                abort_upgrade(t);
+            ws_read_failed(t, ec);
             return false;
         }
         ws_receive(t, {buffer.data(), n});

@@ -125,6 +125,7 @@ private:
                                                  std::vector<net::const_buffer>& bufs);
     /// Reads what the socket holds; false when the connection is over.
     bool ws_read_available(ws_transport& t);
+    void ws_read_failed(ws_transport& t, boost::system::error_code ec);
     void ws_receive(ws_transport& t, std::string_view bytes);
     /// One frame-level event; false when the client closed or broke the protocol.
     bool handle_ws_event(ws_transport& t, ws::event& e);

@@ -76,4 +76,18 @@ BOOST_AUTO_TEST_CASE(session_ids_are_url_safe_and_distinct) {
     BOOST_TEST(seen.size() == 2000u);
 }
 
+BOOST_AUTO_TEST_CASE(handshake_headers_are_kept_in_order_and_found_by_any_case) {
+    handshake_info info;
+    info.add_header("Host", "127.0.0.1:8000");
+    info.add_header("X-Token", "a: b");
+    info.add_header("x-token", "second");
+    auto const all = info.headers();
+    BOOST_TEST_REQUIRE(all.size() == 3u);
+    BOOST_TEST(all[0].first == "host");
+    BOOST_TEST(all[1].second == "a: b");
+    BOOST_TEST(info.header("HOST").value_or("") == "127.0.0.1:8000");
+    BOOST_TEST(info.header("x-TOKEN").value_or("") == "a: b"); // the first one
+    BOOST_TEST(!info.header("cookie"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
