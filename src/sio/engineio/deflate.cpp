@@ -127,13 +127,17 @@ std::string compress(std::string_view message, int window_bits) {
         d = std::make_unique<deflater>(window_bits);
     auto& zs = d->zs;
     deflateReset(&zs);
-    std::string out(deflateBound(&zs, static_cast<uLong>(message.size())) + 16, '\0');
+    // Compressed in chunks into the output: no size arithmetic on zlib's bound.
+    std::string out;
+    std::array<char, 16 * 1024> chunk{};
     zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(message.data()));
     zs.avail_in = static_cast<uInt>(message.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    ::deflate(&zs, Z_SYNC_FLUSH);
-    out.resize(out.size() - zs.avail_out);
+    do {
+        zs.next_out = reinterpret_cast<Bytef*>(chunk.data());
+        zs.avail_out = static_cast<uInt>(chunk.size());
+        ::deflate(&zs, Z_SYNC_FLUSH);
+        out.append(chunk.data(), chunk.size() - zs.avail_out);
+    } while (zs.avail_out == 0);
     // A sync flush ends with 00 00 FF FF, which the RFC leaves out of the frame.
     if (out.size() >= 4 && out.compare(out.size() - 4, 4, std::string_view("\0\0\xff\xff", 4)) == 0)
         out.resize(out.size() - 4);
