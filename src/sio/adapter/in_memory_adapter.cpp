@@ -7,8 +7,16 @@ void in_memory_adapter::add_all(socket_id const& id, std::vector<room> const& ro
     auto& mine = sids_[id];
     for (auto const& r : rooms) {
         mine.insert(r);
-        rooms_[r].insert(id);
+        // A socket's own room (named by its id) is implied by sids_: no map entry and set
+        // per connection for it.
+        if (r != id)
+            rooms_[r].insert(id);
     }
+}
+
+bool in_memory_adapter::in_own_room(room const& r) const {
+    auto const it = sids_.find(r);
+    return it != sids_.end() && it->second.contains(r);
 }
 
 void in_memory_adapter::del(socket_id const& id, room const& r) {
@@ -61,26 +69,29 @@ std::vector<socket_id> in_memory_adapter::targets(broadcast_options const& opts)
     }
     if (opts.rooms.size() == 1) {
         // One room: its members are distinct already.
-        auto const it = rooms_.find(*opts.rooms.begin());
-        if (it == rooms_.end())
-            return out;
-        out.reserve(it->second.size());
-        for (auto const& id : it->second) {
-            if (!excluded(id))
-                out.push_back(id);
+        auto const& r = *opts.rooms.begin();
+        if (auto const it = rooms_.find(r); it != rooms_.end()) {
+            out.reserve(it->second.size() + 1);
+            for (auto const& id : it->second) {
+                if (!excluded(id))
+                    out.push_back(id);
+            }
         }
+        if (in_own_room(r) && !excluded(r))
+            out.push_back(r);
         return out;
     }
     // A socket in several of the rooms is a target once.
     std::unordered_set<socket_id> seen;
     for (auto const& r : opts.rooms) {
-        auto const it = rooms_.find(r);
-        if (it == rooms_.end())
-            continue;
-        for (auto const& id : it->second) {
-            if (!excluded(id) && seen.insert(id).second)
-                out.push_back(id);
+        if (auto const it = rooms_.find(r); it != rooms_.end()) {
+            for (auto const& id : it->second) {
+                if (!excluded(id) && seen.insert(id).second)
+                    out.push_back(id);
+            }
         }
+        if (in_own_room(r) && !excluded(r) && seen.insert(r).second)
+            out.push_back(r);
     }
     return out;
 }
@@ -110,9 +121,13 @@ std::set<room> in_memory_adapter::socket_rooms(socket_id const& id) const {
 std::vector<room> in_memory_adapter::rooms() const {
     std::lock_guard lock(mutex_);
     std::vector<room> out;
-    out.reserve(rooms_.size());
+    out.reserve(rooms_.size() + sids_.size());
     for (auto const& [r, members] : rooms_)
         out.push_back(r);
+    for (auto const& [id, mine] : sids_) {
+        if (mine.contains(id) && !rooms_.contains(id))
+            out.push_back(id);
+    }
     return out;
 }
 

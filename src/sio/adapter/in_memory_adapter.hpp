@@ -25,6 +25,8 @@ public:
 private:
     /// Target computation; the caller holds mutex_.
     std::vector<socket_id> targets(broadcast_options const& opts) const;
+    /// Whether `r` names a socket that is in its own room; the caller holds mutex_.
+    bool in_own_room(room const& r) const;
 
     local_delivery& delivery_;
     mutable std::mutex mutex_;

@@ -106,7 +106,6 @@ session::session(net::any_io_executor strand, std::string sid, config const& cfg
     , handler_(std::move(handler))
     , registry_(std::move(registry))
     , transport_(initial)
-    , closing_timer_(strand_)
     , heartbeat_(strand_) {}
 
 session::~session() = default;
@@ -292,10 +291,10 @@ void session::do_close(disconnect_reason reason) {
         // Keep the sid until the next GET collects the queue and the close packet, or, when
         // the client closed, until a GET it sent at the same time arrives (on another
         // connection, possibly another thread): that one gets the noop it would have had.
-        closing_timer_.expires_after(closed_by_client_
-                                         ? config_.ping_timeout
-                                         : config_.ping_interval + config_.ping_timeout);
-        closing_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        // The heartbeat is over: its timer counts this down.
+        heartbeat_.expires_after(closed_by_client_ ? config_.ping_timeout
+                                                   : config_.ping_interval + config_.ping_timeout);
+        heartbeat_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec)
                 self->finalize();
         });
@@ -308,7 +307,7 @@ void session::finalize() {
     if (state_ == state::closed)
         return;
     state_ = state::closed;
-    closing_timer_.cancel();
+    heartbeat_.cancel();
     queue_.clear();
     queued_bytes_ = 0;
     registry_->remove(sid_);

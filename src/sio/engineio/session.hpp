@@ -150,9 +150,8 @@ private:
     bool flush_scheduled_ = false;
 
     std::shared_ptr<poll_waiter> waiter_;
-    net::steady_timer closing_timer_;
 
-    net::steady_timer heartbeat_;
+    net::steady_timer heartbeat_; ///< pings; after a polling close, the sid's last wait
     std::uint64_t heartbeat_generation_ = 0;
     bool awaiting_pong_ = false;
 

@@ -50,6 +50,7 @@ response make_text_response(unsigned status, std::string body, bool keep_alive,
 
 struct server::impl : std::enable_shared_from_this<impl> {
     std::function<net::io_context&()> pick; // where the next connection lives
+    bool one_thread_per_context;            // an io_pool: no strands needed
     server_config config;
     tcp::acceptor acceptor;
     net::steady_timer grace_timer;
@@ -61,11 +62,22 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::uint64_t next_id = 0;
     bool stopping = false;
 
-    impl(net::io_context& main, std::function<net::io_context&()> next, server_config cfg)
+    impl(net::io_context& main, std::function<net::io_context&()> next, server_config cfg,
+         bool one_thread_each)
         : pick(std::move(next))
+        , one_thread_per_context(one_thread_each)
         , config(std::move(cfg))
         , acceptor(net::make_strand(main))
         , grace_timer(acceptor.get_executor()) {}
+
+    /// A connection's executor. An io_context that one thread runs (an io_pool's)
+    /// serialises its handlers already: a strand on it would only add a queue and a lock.
+    net::any_io_executor connection_executor() {
+        auto& ctx = pick();
+        if (one_thread_per_context)
+            return ctx.get_executor();
+        return net::make_strand(ctx);
+    }
 
     bool is_stopping() const {
         std::lock_guard lock(mutex);
@@ -82,7 +94,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
     awaitable<void> accept_loop() {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(pick()), use_tuple);
+            auto [ec, socket] = co_await acceptor.async_accept(connection_executor(), use_tuple);
             if (ec == net::error::operation_aborted || !acceptor.is_open())
                 co_return;
             if (ec) {
@@ -271,11 +283,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
 server::server(net::io_context& ioc, server_config config)
     : impl_(std::make_shared<impl>(
-          ioc, [&ioc]() -> net::io_context& { return ioc; }, std::move(config))) {}
+          ioc, [&ioc]() -> net::io_context& { return ioc; }, std::move(config), false)) {}
 
 server::server(io_pool& pool, server_config config)
     : impl_(std::make_shared<impl>(
-          pool.main(), [&pool]() -> net::io_context& { return pool.next(); }, std::move(config))) {}
+          pool.main(), [&pool]() -> net::io_context& { return pool.next(); }, std::move(config),
+          true)) {}
 
 server::~server() = default;
 

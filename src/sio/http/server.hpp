@@ -50,7 +50,8 @@ enum class after_response {
 };
 
 /// One accepted TCP connection, as handlers see it.
-/// Thread safety: use only from the connection's own executor (a strand).
+/// Thread safety: use only from the connection's own executor (a strand, or with an io_pool
+/// the io_context that one thread runs).
 class connection {
 public:
     explicit connection(tcp::socket socket);

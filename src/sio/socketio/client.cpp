@@ -44,13 +44,13 @@ client::client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::s
     : server_(std::move(server))
     , session_(std::move(session))
     , decoder_(server_->options.max_attachments)
-    , connect_timer_(session_->get_executor()) {}
+    , connect_timer_(std::make_unique<boost::asio::steady_timer>(session_->get_executor())) {}
 
 client::~client() = default;
 
 void client::start() {
-    connect_timer_.expires_after(server_->options.connect_timeout);
-    connect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    connect_timer_->expires_after(server_->options.connect_timeout);
+    connect_timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
         auto self = weak.lock();
         if (ec || !self || !self->sockets_.empty() || self->closed_)
             return;
@@ -152,7 +152,7 @@ void client::connect(packet p) {
     }
     sockets_.emplace(p.nsp, s);
     ns->add(s);
-    connect_timer_.cancel();
+    connect_timer_.reset(); // cancels it
 
     packet answer;
     answer.type = packet_type::connect;
@@ -169,7 +169,7 @@ void client::forget(socket const& s) {
 
 void client::on_close(engineio::disconnect_reason reason) {
     closed_ = true;
-    connect_timer_.cancel();
+    connect_timer_.reset();
     auto sockets = std::move(sockets_);
     sockets_.clear();
     for (auto& [name, s] : sockets)

@@ -47,7 +47,8 @@ private:
     std::shared_ptr<engineio::session> session_;
     decoder decoder_;
     std::unordered_map<std::string, std::shared_ptr<socket>> sockets_;
-    boost::asio::steady_timer connect_timer_;
+    /// Until the first namespace is joined (then freed: idle connections stay small).
+    std::unique_ptr<boost::asio::steady_timer> connect_timer_;
     bool closed_ = false;
 };
 

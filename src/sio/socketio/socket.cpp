@@ -9,6 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
+
 namespace sio::socketio {
 
 // --- event ---------------------------------------------------------------------------------
@@ -70,7 +72,12 @@ net::any_io_executor const& socket::get_executor() const {
 }
 
 void socket::on(std::string event_name, event_handler handler) {
-    handlers_[std::move(event_name)] = std::move(handler);
+    auto it = std::find_if(handlers_.begin(), handlers_.end(),
+                           [&](auto const& entry) { return entry.first == event_name; });
+    if (it != handlers_.end())
+        it->second = std::move(handler);
+    else
+        handlers_.emplace_back(std::move(event_name), std::move(handler));
 }
 
 void socket::on_any(event_handler handler) {
@@ -144,7 +151,9 @@ void socket::dispatch_event(std::string name, payload args, std::optional<std::u
     try {
         for (auto const& h : any_handlers_)
             h(*this, ev);
-        if (auto it = handlers_.find(ev.name()); it != handlers_.end())
+        auto const it = std::find_if(handlers_.begin(), handlers_.end(),
+                                     [&](auto const& entry) { return entry.first == ev.name(); });
+        if (it != handlers_.end())
             it->second(*this, ev);
         else if (any_handlers_.empty())
             log::info("socket.io {}: no handler for event {:?}: ignored", id_, ev.name());

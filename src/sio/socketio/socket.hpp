@@ -147,7 +147,8 @@ private:
     boost::json::value data_;
     bool connected_ = true;
 
-    std::unordered_map<std::string, event_handler> handlers_;
+    /// Few per socket: a vector is smaller than a hash map and as fast to search.
+    std::vector<std::pair<std::string, event_handler>> handlers_;
     std::vector<event_handler> any_handlers_;
     std::vector<disconnect_handler> disconnect_handlers_;
     std::uint64_t next_ack_id_ = 0;

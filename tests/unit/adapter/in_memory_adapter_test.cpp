@@ -109,4 +109,19 @@ BOOST_AUTO_TEST_CASE(leaving_and_disconnecting_empty_the_rooms) {
     adapter.del_all("never-was"); // harmless
 }
 
+BOOST_AUTO_TEST_CASE(own_rooms_are_implied_and_can_be_left_or_shared) {
+    adapter.add_all("d", {"d", "a"}); // d joins the room named after socket a
+    BOOST_TEST((targets(to({"a"})) == ids{"a", "d"}));
+    BOOST_TEST((targets(to({"a"}, {"d"})) == ids{"a"}));
+    BOOST_TEST((targets(to({"a", "lobby"})) == ids{"a", "b", "d"})); // once each
+    BOOST_TEST((targets(to({}, {"a"})) == ids{"b", "c"}));
+
+    adapter.del("a", "a"); // a leaves its own room
+    BOOST_TEST((targets(to({"a"})) == ids{"d"}));
+    BOOST_TEST((adapter.socket_rooms("a") == std::set<room>{"lobby"}));
+    auto rooms = adapter.rooms();
+    std::sort(rooms.begin(), rooms.end());
+    BOOST_TEST((rooms == std::vector<room>{"a", "b", "c", "d", "games", "lobby"}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
