@@ -59,13 +59,13 @@ poll_waiter::poll_waiter(net::any_io_executor ex)
 struct ws_transport {
     ws_transport(http::tcp::socket s, std::uint64_t max_message, ws::accepted const& terms)
         : socket(std::move(s))
-        , timer(socket.get_executor())
         , reader(max_message, terms.deflate)
         , deflate(terms.deflate)
         , deflate_window_bits(terms.deflate_window_bits) {}
 
     http::tcp::socket socket;
-    net::steady_timer timer;              // a probe's upgrade deadline, then the close handshake's
+    /// A probe's upgrade deadline, then the close handshake's; made when first needed.
+    std::unique_ptr<net::steady_timer> timer;
     net::cancellation_signal wake_signal; // interrupts the wait on the socket
     ws::frame_reader reader;
     std::string control;               // framed pongs and "3probe", sent before data
@@ -77,6 +77,16 @@ struct ws_transport {
     bool close_sent = false; // our close frame is out and our half of TCP shut
     bool timed_out = false;  // the close handshake took too long
     std::uint16_t close_code = ws::close_code::normal;
+
+    net::steady_timer& deadline() {
+        if (!timer)
+            timer = std::make_unique<net::steady_timer>(socket.get_executor());
+        return *timer;
+    }
+    void cancel_deadline() {
+        if (timer)
+            timer->cancel();
+    }
 
     /// There is something to write: the connection's loop runs once more. Called on the
     /// session's strand; a no-op while the loop is running (it checks before waiting).
@@ -466,7 +476,7 @@ void session::abort_upgrade(ws_transport& t) {
         log::debug("engine.io {}: upgrade aborted", sid_);
     }
     t.closing = true;
-    t.timer.cancel();
+    t.cancel_deadline();
     t.wake();
 }
 
@@ -568,6 +578,51 @@ awaitable<boost::system::error_code> session::ws_send(ws_transport& t,
     co_return boost::system::error_code{};
 }
 
+awaitable<bool> session::ws_flush(ws_transport& t) {
+    // Its own coroutine so that the buffers of a write are not part of an idle
+    // connection's frame.
+    for (;;) {
+        bool const send_data = active_ws_ == &t && !queue_.empty();
+        if (t.control.empty() && !send_data)
+            break;
+        std::vector<message> batch;
+        if (send_data) {
+            batch.swap(queue_);
+            queued_bytes_ = 0;
+        }
+        std::string arena;
+        std::vector<std::string> compressed;
+        std::vector<net::const_buffer> bufs;
+        frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed, bufs);
+        std::string().swap(t.control);
+        if (co_await ws_send(t, bufs)) {
+            if (active_ws_ == &t)
+                do_close(disconnect_reason::transport_error);
+            co_return false;
+        }
+    }
+    if (t.closing || (active_ws_ == &t && state_ != state::open)) {
+        // Our close frame and our half of TCP; then the client's close and EOF end the
+        // loop, or the deadline does.
+        std::string const frame = ws::make_close_frame(t.close_code);
+        std::vector<net::const_buffer> bufs{net::buffer(frame)};
+        if (co_await ws_send(t, bufs))
+            co_return false;
+        boost::system::error_code ignored;
+        t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
+        t.close_sent = true;
+        t.cancel_deadline();
+        t.deadline().expires_after(std::chrono::seconds(2));
+        t.deadline().async_wait([self = shared_from_this(), &t](boost::system::error_code tec) {
+            if (!tec) {
+                t.timed_out = true;
+                t.wake();
+            }
+        });
+    }
+    co_return true;
+}
+
 awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted terms,
                                        std::string early_bytes, bool upgrade) {
     auto self = shared_from_this();
@@ -590,8 +645,8 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
         start();
     } else if (can_upgrade()) {
         probe_ws_ = &t;
-        t.timer.expires_after(config_.upgrade_timeout);
-        t.timer.async_wait([self, &t](boost::system::error_code tec) {
+        t.deadline().expires_after(config_.upgrade_timeout);
+        t.deadline().async_wait([self, &t](boost::system::error_code tec) {
             if (!tec && self->probe_ws_ == &t)
                 self->abort_upgrade(t);
         });
@@ -605,45 +660,10 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
     // The connection's loop: write what is queued, then wait for the client's frames or a
     // wake-up (a send from this session, a broadcast, a close).
     for (;;) {
-        bool const send_data = active_ws_ == &t && !queue_.empty();
-        if (!t.close_sent && (!t.control.empty() || send_data)) {
-            std::vector<message> batch;
-            if (send_data) {
-                batch.swap(queue_);
-                queued_bytes_ = 0;
-            }
-            std::string arena;
-            std::vector<std::string> compressed;
-            std::vector<net::const_buffer> bufs;
-            frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed,
-                        bufs);
-            std::string().swap(t.control);
-            if (co_await ws_send(t, bufs)) {
-                if (active_ws_ == &t)
-                    do_close(disconnect_reason::transport_error);
-                break;
-            }
-            continue;
-        }
-        if (!t.close_sent && (t.closing || (active_ws_ == &t && state_ != state::open))) {
-            // Our close frame and our half of TCP; then the client's close and EOF end the
-            // loop, or the timer does.
-            std::string const frame = ws::make_close_frame(t.close_code);
-            std::vector<net::const_buffer> bufs{net::buffer(frame)};
-            if (co_await ws_send(t, bufs))
-                break;
-            boost::system::error_code ignored;
-            t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
-            t.close_sent = true;
-            t.timer.cancel();
-            t.timer.expires_after(std::chrono::seconds(2));
-            t.timer.async_wait([self, &t](boost::system::error_code tec) {
-                if (!tec) {
-                    t.timed_out = true;
-                    t.wake();
-                }
-            });
-        }
+        bool const output = !t.control.empty() || (active_ws_ == &t && !queue_.empty()) ||
+                            t.closing || (active_ws_ == &t && state_ != state::open);
+        if (output && !t.close_sent && !co_await ws_flush(t))
+            break;
 
         // A read into the connection's small buffer rather than a wait for readability:
         // Asio re-arms epoll (one more system call) for every wait, not for a read.
@@ -666,7 +686,7 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
             break;
     }
 
-    t.timer.cancel();
+    t.cancel_deadline();
     if (probe_ws_ == &t) {
         probe_ws_ = nullptr;
         upgrading_ = false;
@@ -786,7 +806,7 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
             if (waiter_)
                 complete_waiter({200, encode_text(packet_type::noop), false});
         } else if (p && p->type == packet_type::upgrade && upgrading_) {
-            t.timer.cancel();
+            t.cancel_deadline();
             upgrading_ = false;
             probe_ws_ = nullptr;
             active_ws_ = &t;

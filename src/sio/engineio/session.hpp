@@ -121,6 +121,8 @@ private:
     void do_close(disconnect_reason reason);
     void finalize();
 
+    /// Writes what is queued, or the close frame; false when the connection is over.
+    awaitable<bool> ws_flush(ws_transport& t);
     awaitable<boost::system::error_code> ws_send(ws_transport& t,
                                                  std::vector<net::const_buffer>& bufs);
     /// Reads what the socket holds; false when the connection is over.
