@@ -65,7 +65,16 @@ struct ws_transport {
 
     http::tcp::socket socket;
     /// A probe's upgrade deadline, then the close handshake's; made when first needed.
-    std::unique_ptr<net::steady_timer> timer;
+    /// Shared with its callbacks, which find the transport through `owner`: a callback
+    /// already queued when the connection ended sees null instead of a dangling pointer.
+    struct deadline_timer {
+        explicit deadline_timer(ws_transport& t)
+            : timer(t.socket.get_executor())
+            , owner(&t) {}
+        net::steady_timer timer;
+        ws_transport* owner;
+    };
+    std::shared_ptr<deadline_timer> timer;
     net::cancellation_signal wake_signal; // interrupts the wait on the socket
     ws::frame_reader reader;
     std::string control;               // framed pongs and "3probe", sent before data
@@ -78,14 +87,27 @@ struct ws_transport {
     bool timed_out = false;  // the close handshake took too long
     std::uint16_t close_code = ws::close_code::normal;
 
-    net::steady_timer& deadline() {
+    /// Arms the deadline; `expired` runs with the transport if it is still there.
+    template <class F>
+    void set_deadline(std::chrono::steady_clock::duration after, F expired) {
         if (!timer)
-            timer = std::make_unique<net::steady_timer>(socket.get_executor());
-        return *timer;
+            timer = std::make_shared<deadline_timer>(*this);
+        timer->timer.expires_after(after);
+        timer->timer.async_wait(
+            [d = timer, expired = std::move(expired)](boost::system::error_code ec) mutable {
+                if (!ec && d->owner)
+                    expired(*d->owner);
+            });
     }
     void cancel_deadline() {
         if (timer)
-            timer->cancel();
+            timer->timer.cancel();
+    }
+    ~ws_transport() {
+        if (timer) {
+            timer->owner = nullptr;
+            timer->timer.cancel();
+        }
     }
 
     /// There is something to write: the connection's loop runs once more. Called on the
@@ -611,14 +633,11 @@ awaitable<bool> session::ws_flush(ws_transport& t) {
         boost::system::error_code ignored;
         t.socket.shutdown(http::tcp::socket::shutdown_send, ignored);
         t.close_sent = true;
-        t.cancel_deadline();
-        t.deadline().expires_after(std::chrono::seconds(2));
-        t.deadline().async_wait([self = shared_from_this(), &t](boost::system::error_code tec) {
-            if (!tec) {
-                t.timed_out = true;
-                t.wake();
-            }
-        });
+        auto expired = [](ws_transport& owner) {
+            owner.timed_out = true;
+            owner.wake();
+        };
+        t.set_deadline(std::chrono::seconds(2), expired);
     }
     co_return true;
 }
@@ -645,11 +664,11 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
         start();
     } else if (can_upgrade()) {
         probe_ws_ = &t;
-        t.deadline().expires_after(config_.upgrade_timeout);
-        t.deadline().async_wait([self, &t](boost::system::error_code tec) {
-            if (!tec && self->probe_ws_ == &t)
-                self->abort_upgrade(t);
-        });
+        auto expired = [self](ws_transport& owner) {
+            if (self->probe_ws_ == &owner)
+                self->abort_upgrade(owner);
+        };
+        t.set_deadline(config_.upgrade_timeout, expired);
     } else {
         t.closing = true;
     }
