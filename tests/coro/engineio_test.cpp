@@ -134,6 +134,33 @@ struct eio_fixture {
 
 BOOST_FIXTURE_TEST_SUITE(engineio_server, eio_fixture)
 
+BOOST_AUTO_TEST_CASE(polling_replies_carry_their_fields_and_honour_keep_alive) {
+    auto const sid = open_polling();
+    auto const post = request(polling(sid), bhttp::verb::post, "4hi");
+    BOOST_TEST(post.result_int() == 200u);
+    BOOST_TEST(post.body() == "ok");
+    BOOST_TEST(post[bhttp::field::content_type] == "text/html");
+    BOOST_TEST(post[bhttp::field::cache_control] == "no-store");
+    BOOST_TEST(post.keep_alive());
+
+    // HTTP/1.0 without keep-alive: the server says nothing and closes; with it, it says so.
+    auto req = make_get("/engine.io/" + polling(sid));
+    req.version(10);
+    auto const old = io.run(fetch(ep, std::move(req)));
+    BOOST_TEST(old.result_int() == 200u);
+    BOOST_TEST(old.body() == "4hi");
+    BOOST_TEST(old.version() == 10u);
+    BOOST_TEST(!old.keep_alive());
+    req = make_get("/engine.io/" + polling("unknown-sid"));
+    req.version(10);
+    req.set(bhttp::field::connection, "keep-alive");
+    auto const kept = io.run(fetch(ep, std::move(req)));
+    BOOST_TEST(kept.result_int() == 400u);
+    BOOST_TEST(kept[bhttp::field::connection] == "keep-alive");
+    BOOST_TEST(kept[bhttp::field::content_type] == "application/json");
+    BOOST_TEST(kept.body() == R"({"code":1,"message":"Session ID unknown"})");
+}
+
 BOOST_AUTO_TEST_CASE(polling_handshake_and_echo_in_one_payload) {
     auto const res = request("?EIO=4&transport=polling&t=abc");
     BOOST_TEST(res[bhttp::field::content_type] == "text/plain; charset=UTF-8");

@@ -10,8 +10,11 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace sio::engineio {
 
@@ -115,41 +118,69 @@ std::shared_ptr<session> server::create_session(net::any_io_executor strand, tra
     return s;
 }
 
-void server::add_cors(http::request const& req, http::response& res) const {
+std::optional<server::cors_fields> server::cors_for(http::request const& req) const {
     auto const origin = req[bhttp::field::origin];
     if (!config_.cors.enabled || origin.empty())
-        return;
+        return std::nullopt;
     auto const& allowed = config_.cors.origins;
     bool const any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
     bool const listed = std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
     if (!any && !listed)
-        return;
+        return std::nullopt;
     // With credentials a browser refuses "*": echo the origin instead.
+    cors_fields f;
     if (any && !config_.cors.credentials) {
-        res.set(bhttp::field::access_control_allow_origin, "*");
+        f.allow_origin = "*";
     } else {
-        res.set(bhttp::field::access_control_allow_origin, origin);
-        res.set(bhttp::field::vary, "Origin");
+        f.allow_origin = origin;
+        f.vary_origin = true;
     }
-    if (config_.cors.credentials)
+    f.credentials = config_.cors.credentials;
+    return f;
+}
+
+void server::add_cors(http::request const& req, http::response& res) const {
+    auto const f = cors_for(req);
+    if (!f)
+        return;
+    res.set(bhttp::field::access_control_allow_origin, f->allow_origin);
+    if (f->vary_origin)
+        res.set(bhttp::field::vary, "Origin");
+    if (f->credentials)
         res.set(bhttp::field::access_control_allow_credentials, "true");
 }
 
 awaitable<http::after_response> server::reply(http::connection& conn, http::request const& req,
                                               poll_reply r) {
-    http::response res{static_cast<bhttp::status>(r.status), req.version()};
+    // Written by hand rather than through Beast's serializer: every long-poll answer
+    // comes this way, and the fields are few and fixed.
+    auto const status = static_cast<bhttp::status>(r.status);
+    bool const keep_alive = req.keep_alive();
+    std::string head;
+    head.reserve(192);
+    fmt::format_to(std::back_inserter(head), "HTTP/1.{} {} {}\r\n", req.version() == 10 ? 0 : 1,
+                   r.status, std::string_view(bhttp::obsolete_reason(status)));
     if (r.json_error) {
-        res.set(bhttp::field::content_type, "application/json");
+        head += "Content-Type: application/json\r\n";
     } else {
-        res.set(bhttp::field::content_type,
-                r.body == "ok" ? "text/html" : "text/plain; charset=UTF-8");
-        res.set(bhttp::field::cache_control, "no-store");
+        head += r.body == "ok" ? "Content-Type: text/html\r\n"
+                               : "Content-Type: text/plain; charset=UTF-8\r\n";
+        head += "Cache-Control: no-store\r\n";
     }
-    res.body() = std::move(r.body);
-    res.keep_alive(req.keep_alive());
-    add_cors(req, res);
-    res.prepare_payload();
-    co_return co_await conn.send(std::move(res));
+    if (auto const f = cors_for(req)) {
+        fmt::format_to(std::back_inserter(head), "Access-Control-Allow-Origin: {}\r\n",
+                       std::string_view(f->allow_origin));
+        if (f->vary_origin)
+            head += "Vary: Origin\r\n";
+        if (f->credentials)
+            head += "Access-Control-Allow-Credentials: true\r\n";
+    }
+    if (req.version() == 10 && keep_alive)
+        head += "Connection: keep-alive\r\n";
+    else if (req.version() != 10 && !keep_alive)
+        head += "Connection: close\r\n";
+    fmt::format_to(std::back_inserter(head), "Content-Length: {}\r\n\r\n", r.body.size());
+    co_return co_await conn.send_raw(std::move(head), std::move(r.body), keep_alive);
 }
 
 awaitable<http::after_response>

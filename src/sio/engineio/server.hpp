@@ -8,6 +8,8 @@
 #include "sio/http/server.hpp"
 
 #include <memory>
+#include <optional>
+#include <string_view>
 
 namespace sio::engineio {
 
@@ -39,6 +41,13 @@ private:
     awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
     awaitable<http::after_response> refuse_websocket(http::connection& conn,
                                                      http::request const& req, ws::refused why);
+    struct cors_fields {
+        std::string_view allow_origin;
+        bool vary_origin = false;
+        bool credentials = false;
+    };
+    /// The CORS fields for a request's Origin, or nullopt when none apply.
+    std::optional<cors_fields> cors_for(http::request const& req) const;
     void add_cors(http::request const& req, http::response& res) const;
     std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,
                                             http::connection& conn, http::request const& req);

@@ -17,6 +17,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -31,6 +32,17 @@ connection::connection(tcp::socket socket)
 awaitable<after_response> connection::send(bhttp::message_generator message) {
     bool const keep_alive = message.keep_alive();
     auto [ec, n] = co_await beast::async_write(stream_, std::move(message), use_tuple);
+    if (ec) {
+        log::debug("http: write failed: {}", ec.message());
+        co_return after_response::close;
+    }
+    co_return keep_alive ? after_response::keep_alive : after_response::close;
+}
+
+awaitable<after_response> connection::send_raw(std::string head, std::string body,
+                                               bool keep_alive) {
+    std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(body)};
+    auto [ec, n] = co_await net::async_write(stream_, buffers, use_tuple);
     if (ec) {
         log::debug("http: write failed: {}", ec.message());
         co_return after_response::close;

@@ -62,6 +62,9 @@ public:
 
     /// Writes a response; keep_alive only when the write succeeded and the message allows it.
     awaitable<after_response> send(beast::http::message_generator message);
+    /// Writes a response already serialised: `head` (status line and fields, ending with the
+    /// blank line) and `body`, in one gather write. For hot paths (long-polling replies).
+    awaitable<after_response> send_raw(std::string head, std::string body, bool keep_alive);
 
 private:
     friend class server;
