@@ -1,5 +1,7 @@
 #include "sio/engineio/deflate.hpp"
 
+#include "sio/http/tokens.hpp"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -10,25 +12,10 @@
 
 namespace sio::engineio::deflate {
 
+using http::iequals;
+using http::trim;
+
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 /// One offer ("permessage-deflate; a; b=1"): our terms for it, or nullopt.
 std::optional<agreement> accept_offer(std::string_view offer) {

@@ -2,6 +2,7 @@
 
 #include "sio/core/base64.hpp"
 #include "sio/engineio/deflate.hpp"
+#include "sio/http/tokens.hpp"
 
 #include <boost/beast/core/detail/sha1.hpp>
 #include <boost/beast/http/field.hpp>
@@ -15,32 +16,6 @@
 namespace sio::engineio::ws {
 
 namespace bhttp = boost::beast::http;
-
-namespace {
-
-/// Whether the comma-separated header `list` holds `token` (case-insensitive).
-bool has_token(std::string_view list, std::string_view token) {
-    while (!list.empty()) {
-        auto const comma = list.find(',');
-        auto item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-            item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
-            item.remove_suffix(1);
-        if (item.size() == token.size() &&
-            std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) ==
-                       std::tolower(static_cast<unsigned char>(b));
-            }))
-            return true;
-        if (comma == std::string_view::npos)
-            break;
-        list.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
-} // namespace
 
 std::string accept_key(std::string_view client_key) {
     static constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -58,8 +33,8 @@ std::variant<accepted, refused> accept(http::request const& req, bool offer_defl
         return refused{400, "WebSocket upgrade must be a GET"};
     if (req.version() < 11)
         return refused{400, "WebSocket upgrade needs HTTP/1.1"};
-    if (!has_token(req[bhttp::field::connection], "upgrade") ||
-        !has_token(req[bhttp::field::upgrade], "websocket"))
+    if (!http::has_token(req[bhttp::field::connection], "upgrade") ||
+        !http::has_token(req[bhttp::field::upgrade], "websocket"))
         return refused{400, "Missing Connection: Upgrade or Upgrade: websocket"};
     if (req[bhttp::field::sec_websocket_version] != "13")
         return refused{400, "Missing or invalid Sec-WebSocket-Version header"};
