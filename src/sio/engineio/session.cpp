@@ -77,7 +77,10 @@ struct ws_transport {
     std::shared_ptr<deadline_timer> timer;
     net::cancellation_signal wake_signal; // interrupts the wait on the socket
     ws::frame_reader reader;
-    std::string control;               // framed pongs and "3probe", sent before data
+    std::string control; // a framed "3probe", sent before data
+    /// The payload of the pong owed to the client's latest ping: one at most, however
+    /// many pings a client that does not read sends (RFC 6455 §5.5.3 allows that).
+    std::optional<std::string> pong;
     std::array<char, 128> first_bytes; // where a wait for the client's next frames reads
     bool deflate;
     int deflate_window_bits;
@@ -605,8 +608,12 @@ awaitable<bool> session::ws_flush(ws_transport& t) {
     // connection's frame.
     for (;;) {
         bool const send_data = active_ws_ == &t && !queue_.empty();
-        if (t.control.empty() && !send_data)
+        if (t.control.empty() && !t.pong && !send_data)
             break;
+        if (t.pong) {
+            t.control += ws::make_frame(ws::opcode::pong, *t.pong);
+            t.pong.reset();
+        }
         std::vector<message> batch;
         if (send_data) {
             batch.swap(queue_);
@@ -679,7 +686,7 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
     // The connection's loop: write what is queued, then wait for the client's frames or a
     // wake-up (a send from this session, a broadcast, a close).
     for (;;) {
-        bool const output = !t.control.empty() || (active_ws_ == &t && !queue_.empty()) ||
+        bool const output = !t.control.empty() || t.pong || (active_ws_ == &t && !queue_.empty()) ||
                             t.closing || (active_ws_ == &t && state_ != state::open);
         if (output && !t.close_sent && !co_await ws_flush(t))
             break;
@@ -772,7 +779,7 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
         ws_failed(t, e.code, e.reason);
         return false;
     case kind::ping:
-        t.control += ws::make_frame(ws::opcode::pong, e.data);
+        t.pong = std::move(e.data);
         t.wake();
         return true;
     case kind::pong:
