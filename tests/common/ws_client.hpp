@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sio::test {
 
@@ -91,6 +92,14 @@ public:
                 co_return closed_&& std::chrono::steady_clock::now() < until;
         }
         co_return false;
+    }
+
+    /// Appends the payload of every pong the server sends to `out` (seen while reading).
+    void record_pongs(std::vector<std::string>& out) {
+        ws_.control_callback([&out](websocket::frame_type kind, beast::string_view payload) {
+            if (kind == websocket::frame_type::pong)
+                out.emplace_back(payload);
+        });
     }
 
     websocket::close_reason close_code() const { return ws_.reason(); }

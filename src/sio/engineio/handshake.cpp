@@ -2,6 +2,7 @@
 
 #include "sio/core/base64.hpp"
 #include "sio/http/static_path.hpp"
+#include "sio/http/tokens.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -116,27 +117,38 @@ void handshake_info::add_header(std::string_view name, std::string_view value) {
     header_block += '\n';
 }
 
-std::vector<std::pair<std::string_view, std::string_view>> handshake_info::headers() const {
-    std::vector<std::pair<std::string_view, std::string_view>> out;
-    std::string_view rest(header_block);
+namespace {
+
+/// The next "name: value" line of a header block; false at its end.
+bool next_header(std::string_view& rest, std::string_view& name, std::string_view& value) {
     while (!rest.empty()) {
         auto const end = rest.find('\n');
         auto const line = rest.substr(0, end);
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
-        auto const colon = line.find(": ");
-        if (colon != std::string_view::npos)
-            out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+        if (auto const colon = line.find(": "); colon != std::string_view::npos) {
+            name = line.substr(0, colon);
+            value = line.substr(colon + 2);
+            return true;
+        }
     }
+    return false;
+}
+
+} // namespace
+
+std::vector<std::pair<std::string_view, std::string_view>> handshake_info::headers() const {
+    std::vector<std::pair<std::string_view, std::string_view>> out;
+    std::string_view rest(header_block), name, value;
+    while (next_header(rest, name, value))
+        out.emplace_back(name, value);
     return out;
 }
 
 std::optional<std::string_view> handshake_info::header(std::string_view name) const {
-    for (auto const& [key, value] : headers()) {
-        if (key.size() == name.size() &&
-            std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
-                return a == std::tolower(static_cast<unsigned char>(b));
-            }))
-            return std::string_view(value);
+    std::string_view rest(header_block), key, value;
+    while (next_header(rest, key, value)) {
+        if (http::iequals(key, name))
+            return value;
     }
     return std::nullopt;
 }

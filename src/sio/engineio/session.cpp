@@ -6,9 +6,7 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <array>
 #include <cstring>
@@ -77,7 +75,7 @@ struct ws_transport {
     std::shared_ptr<deadline_timer> timer;
     net::cancellation_signal wake_signal; // interrupts the wait on the socket
     ws::frame_reader reader;
-    std::string control; // a framed "3probe", sent before data
+    bool probe_reply = false; // "3probe" is owed, before any data
     /// The payload of the pong owed to the client's latest ping: one at most, however
     /// many pings a client that does not read sends (RFC 6455 §5.5.3 allows that).
     std::optional<std::string> pong;
@@ -158,37 +156,13 @@ void session::send(std::vector<message> group, bool droppable) {
                             droppable]() mutable { self->enqueue(group, droppable); });
 }
 
-namespace {
-
-/// The io_context a session's executor (a strand, usually) runs on; null for other kinds.
-net::io_context* io_context_of(net::any_io_executor const& ex) {
-    using strand = net::strand<net::io_context::executor_type>;
-    if (auto const* s = ex.target<strand>())
-        return &s->get_inner_executor().context();
-    if (auto const* e = ex.target<net::io_context::executor_type>())
-        return &e->context();
-    return nullptr;
-}
-
-} // namespace
-
 void session::send_to_all(std::vector<std::shared_ptr<session>> const& sessions,
                           std::vector<message> group, bool droppable) {
-    if (sessions.empty())
-        return;
     auto const shared = std::make_shared<std::vector<message> const>(std::move(group));
-    for (auto const& s : sessions) {
-        auto* ctx = io_context_of(s->strand_);
-        if (ctx && ctx->get_executor().running_in_this_thread()) {
-            // The caller runs on the session's io_context (a broadcast from an event
-            // handler): enter its strand directly rather than through the scheduler's queue.
-            net::dispatch(s->strand_, [s, shared, droppable] { s->enqueue(*shared, droppable); });
-        } else {
-            // Posted to the strand, so it stays in order with anything else the caller
-            // sends to that session.
-            net::post(s->strand_, [s, shared, droppable] { s->enqueue(*shared, droppable); });
-        }
-    }
+    // dispatch: recipients on the caller's thread are entered at once; from any other
+    // thread it posts, which keeps order with the caller's other sends to that session.
+    for (auto const& s : sessions)
+        net::dispatch(s->strand_, [s, shared, droppable] { s->enqueue(*shared, droppable); });
 }
 
 void session::enqueue(std::span<message const> group, bool droppable) {
@@ -537,21 +511,18 @@ void frame_batch(std::string_view control, std::vector<message> const& batch, bo
                  int window_bits, std::string& arena, std::vector<std::string>& compressed,
                  std::vector<net::const_buffer>& bufs) {
     static constexpr std::size_t copy_limit = 512;
+    auto const compress = [deflate](message const& m) {
+        return deflate && m.bytes->size() >= deflate::threshold;
+    };
+    // First pass: compress what needs it and size the arena.
     std::size_t arena_size = control.size();
     compressed.reserve(batch.size());
-    std::vector<std::string_view> payloads;
-    std::vector<bool> rsv1;
-    payloads.reserve(batch.size());
-    rsv1.reserve(batch.size());
     for (auto const& m : batch) {
         std::string_view payload = *m.bytes;
-        bool const compress = deflate && payload.size() >= deflate::threshold;
-        if (compress) {
+        if (compress(m)) {
             compressed.push_back(deflate::compress(payload, window_bits));
             payload = compressed.back();
         }
-        payloads.push_back(payload);
-        rsv1.push_back(compress);
         arena_size += ws::max_header_size + (payload.size() <= copy_limit ? payload.size() : 0);
     }
     arena.resize(arena_size);
@@ -559,10 +530,12 @@ void frame_batch(std::string_view control, std::vector<message> const& batch, bo
     char const* run_start = out;
     std::memcpy(out, control.data(), control.size());
     out += control.size();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        auto const payload = payloads[i];
-        out += ws::write_header(out, batch[i].binary ? ws::opcode::binary : ws::opcode::text,
-                                payload.size(), rsv1[i]);
+    auto next_compressed = compressed.begin();
+    for (auto const& m : batch) {
+        bool const packed = compress(m);
+        std::string_view const payload = packed ? *next_compressed++ : *m.bytes;
+        out += ws::write_header(out, m.binary ? ws::opcode::binary : ws::opcode::text,
+                                payload.size(), packed);
         if (payload.size() <= copy_limit) {
             std::memcpy(out, payload.data(), payload.size());
             out += payload.size();
@@ -603,34 +576,42 @@ awaitable<boost::system::error_code> session::ws_send(ws_transport& t,
     co_return boost::system::error_code{};
 }
 
+bool session::ws_has_frames(ws_transport const& t) const {
+    // Nothing follows a close frame.
+    return !t.close_sent && (t.probe_reply || t.pong || (active_ws_ == &t && !queue_.empty()));
+}
+
+bool session::ws_must_close(ws_transport const& t) const {
+    return !t.close_sent && (t.closing || (active_ws_ == &t && state_ != state::open));
+}
+
 awaitable<bool> session::ws_flush(ws_transport& t) {
     // Its own coroutine so that the buffers of a write are not part of an idle
     // connection's frame.
-    for (;;) {
-        bool const send_data = active_ws_ == &t && !queue_.empty();
-        if (t.control.empty() && !t.pong && !send_data)
-            break;
-        if (t.pong) {
-            t.control += ws::make_frame(ws::opcode::pong, *t.pong);
-            t.pong.reset();
-        }
+    while (ws_has_frames(t)) {
+        std::string control; // owed control frames go before data
+        if (t.pong)
+            control = ws::make_frame(ws::opcode::pong, *t.pong);
+        if (t.probe_reply)
+            control += ws::make_frame(ws::opcode::text, "3probe");
+        t.pong.reset();
+        t.probe_reply = false;
         std::vector<message> batch;
-        if (send_data) {
+        if (active_ws_ == &t) {
             batch.swap(queue_);
             queued_bytes_ = 0;
         }
         std::string arena;
         std::vector<std::string> compressed;
         std::vector<net::const_buffer> bufs;
-        frame_batch(t.control, batch, t.deflate, t.deflate_window_bits, arena, compressed, bufs);
-        std::string().swap(t.control);
+        frame_batch(control, batch, t.deflate, t.deflate_window_bits, arena, compressed, bufs);
         if (co_await ws_send(t, bufs)) {
             if (active_ws_ == &t)
                 do_close(disconnect_reason::transport_error);
             co_return false;
         }
     }
-    if (t.closing || (active_ws_ == &t && state_ != state::open)) {
+    if (ws_must_close(t)) {
         // Our close frame and our half of TCP; then the client's close and EOF end the
         // loop, or the deadline does.
         std::string const frame = ws::make_close_frame(t.close_code);
@@ -686,9 +667,7 @@ awaitable<void> session::run_websocket(http::tcp::socket socket, ws::accepted te
     // The connection's loop: write what is queued, then wait for the client's frames or a
     // wake-up (a send from this session, a broadcast, a close).
     for (;;) {
-        bool const output = !t.control.empty() || t.pong || (active_ws_ == &t && !queue_.empty()) ||
-                            t.closing || (active_ws_ == &t && state_ != state::open);
-        if (output && !t.close_sent && !co_await ws_flush(t))
+        if ((ws_has_frames(t) || ws_must_close(t)) && !co_await ws_flush(t))
             break;
 
         // A read into the connection's small buffer rather than a wait for readability:
@@ -827,7 +806,7 @@ bool session::handle_ws_event(ws_transport& t, ws::event& e) {
         auto const p = binary ? std::nullopt : decode_text(e.data);
         if (p && p->type == packet_type::ping && p->data == "probe" && !upgrading_) {
             upgrading_ = true;
-            t.control += ws::make_frame(ws::opcode::text, "3probe");
+            t.probe_reply = true;
             t.wake();
             if (waiter_)
                 complete_waiter({200, encode_text(packet_type::noop), false});

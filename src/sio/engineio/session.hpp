@@ -121,6 +121,10 @@ private:
     void do_close(disconnect_reason reason);
     void finalize();
 
+    /// Whether frames are owed (a pong, "3probe", queued messages) and may still be sent.
+    bool ws_has_frames(ws_transport const& t) const;
+    /// Whether the close frame is due and not yet sent.
+    bool ws_must_close(ws_transport const& t) const;
     /// Writes what is queued, or the close frame; false when the connection is over.
     awaitable<bool> ws_flush(ws_transport& t);
     awaitable<boost::system::error_code> ws_send(ws_transport& t,

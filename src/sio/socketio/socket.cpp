@@ -72,12 +72,16 @@ net::any_io_executor const& socket::get_executor() const {
 }
 
 void socket::on(std::string event_name, event_handler handler) {
-    auto it = std::find_if(handlers_.begin(), handlers_.end(),
-                           [&](auto const& entry) { return entry.first == event_name; });
-    if (it != handlers_.end())
-        it->second = std::move(handler);
+    if (auto* existing = find_handler(event_name))
+        *existing = std::move(handler);
     else
         handlers_.emplace_back(std::move(event_name), std::move(handler));
+}
+
+event_handler* socket::find_handler(std::string_view event_name) {
+    auto const it = std::find_if(handlers_.begin(), handlers_.end(),
+                                 [&](auto const& entry) { return entry.first == event_name; });
+    return it == handlers_.end() ? nullptr : &it->second;
 }
 
 void socket::on_any(event_handler handler) {
@@ -151,10 +155,8 @@ void socket::dispatch_event(std::string name, payload args, std::optional<std::u
     try {
         for (auto const& h : any_handlers_)
             h(*this, ev);
-        auto const it = std::find_if(handlers_.begin(), handlers_.end(),
-                                     [&](auto const& entry) { return entry.first == ev.name(); });
-        if (it != handlers_.end())
-            it->second(*this, ev);
+        if (auto const* h = find_handler(ev.name()))
+            (*h)(*this, ev);
         else if (any_handlers_.empty())
             log::info("socket.io {}: no handler for event {:?}: ignored", id_, ev.name());
     } catch (std::exception const& e) {

@@ -139,6 +139,9 @@ public:
 private:
     struct pending_ack;
 
+    /// The handler for `event_name`, or null.
+    event_handler* find_handler(std::string_view event_name);
+
     std::string id_;
     std::shared_ptr<nsp> nsp_;
     std::shared_ptr<engineio::session> session_;
