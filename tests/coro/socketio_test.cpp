@@ -45,6 +45,8 @@ struct sio_fixture {
     std::mutex mutex;
     std::vector<std::string> disconnects;
     std::vector<std::shared_ptr<sio_socket>> sockets;
+    std::vector<socketio::next_fn> held; // answers withheld by /held's middleware
+    io_runner worker{1};                 // where /later's middleware answers from
 
     sio_fixture() {
         sio.on_connection([this](std::shared_ptr<sio_socket> const& s) {
@@ -94,6 +96,49 @@ struct sio_fixture {
             auto const& hs = s->handshake();
             s->emit("hs", hs.address, std::string(hs.header("Host").value_or("")),
                     hs.query("EIO").value_or(""));
+        });
+        // Asynchronous middleware: the first answers from another thread after a while,
+        // the second (synchronous) runs only then and sees what the first stored.
+        auto& later = sio.of("/later");
+        later.use([this](std::shared_ptr<sio_socket> const& s, socketio::next_fn next) {
+            s->data() = boost::json::object{{"checked_by", "first"}};
+            bool const ok = s->auth().is_object() && s->auth().as_object().if_contains("token") &&
+                            s->auth().at("token") == "ok";
+            auto timer = std::make_shared<net::steady_timer>(worker.ioc(), 30ms);
+            timer->async_wait([timer, next, ok](boost::system::error_code) {
+                if (ok)
+                    next();
+                else
+                    next(socketio::connect_error{"refused later", boost::json::value{{"code", 7}}});
+            });
+        });
+        later.use([](sio_socket& s) -> std::optional<socketio::connect_error> {
+            s.data().as_object()["then"] = "second";
+            return std::nullopt;
+        });
+        later.on_connection(
+            [](std::shared_ptr<sio_socket> const& s) { s->emit("data", s->data()); });
+        // A coroutine middleware: waits, then lets in, refuses or throws.
+        auto& coro = sio.of("/coro");
+        coro.use(
+            [](std::shared_ptr<sio_socket> s) -> awaitable<std::optional<socketio::connect_error>> {
+                net::steady_timer pause(s->get_executor(), 20ms);
+                co_await pause.async_wait(net::use_awaitable);
+                auto const token =
+                    s->auth().is_object() && s->auth().as_object().if_contains("token")
+                        ? s->auth().at("token")
+                        : boost::json::value();
+                if (token == "boom")
+                    throw std::runtime_error("lookup failed");
+                if (token != "ok")
+                    co_return socketio::connect_error{"denied", std::nullopt};
+                co_return std::nullopt;
+            });
+        coro.on_connection([](std::shared_ptr<sio_socket> const& s) { s->emit("in", "coro"); });
+        // Middleware that answers only when the test says so.
+        sio.of("/held").use([this](std::shared_ptr<sio_socket> const&, socketio::next_fn next) {
+            std::lock_guard lock(mutex);
+            held.push_back(next);
         });
         server.mount(sio.path(), sio.engine());
         ep = server.start();
@@ -407,6 +452,80 @@ BOOST_AUTO_TEST_CASE(middleware_sees_the_handshake_request) {
     BOOST_TEST(frames[0] == R"(44/secure,{"message":"bad token"})");
     BOOST_TEST(frames[1].starts_with("40/secure,{\"sid\":"));
     BOOST_TEST(frames[2] == R"(42/secure,["hs","127.0.0.1","127.0.0.1","4"])");
+}
+
+BOOST_AUTO_TEST_CASE(asynchronous_middleware_answers_later_from_another_thread) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        auto ws = co_await open_session(at);
+        std::vector<std::string> out;
+        co_await ws->send_text(R"(40/later,{"token":"nope"})");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text(R"(40/later,{"token":"ok"})");
+        out.push_back(co_await next_text(*ws));
+        out.push_back(co_await next_text(*ws));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 3u);
+    BOOST_TEST(frames[0] == R"(44/later,{"message":"refused later","data":{"code":7}})");
+    BOOST_TEST(frames[1].starts_with("40/later,{\"sid\":\""));
+    // Both middlewares ran, in order, before the connection handler.
+    BOOST_TEST(frames[2] == R"(42/later,["data",{"checked_by":"first","then":"second"}])");
+}
+
+BOOST_AUTO_TEST_CASE(coroutine_middleware_lets_in_refuses_or_fails_cleanly) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        auto ws = co_await open_session(at);
+        std::vector<std::string> out;
+        co_await ws->send_text(R"(40/coro,{"token":"no"})");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text(R"(40/coro,{"token":"boom"})");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text(R"(40/coro,{"token":"ok"})");
+        out.push_back(co_await next_text(*ws));
+        out.push_back(co_await next_text(*ws));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 4u);
+    BOOST_TEST(frames[0] == R"(44/coro,{"message":"denied"})");
+    // The exception's text stays in the server's log.
+    BOOST_TEST(frames[1] == R"(44/coro,{"message":"Internal server error"})");
+    BOOST_TEST(frames[2].starts_with("40/coro,{\"sid\":\""));
+    BOOST_TEST(frames[3] == R"(42/coro,["in","coro"])");
+}
+
+BOOST_AUTO_TEST_CASE(pending_middleware_a_second_connect_and_a_late_answer) {
+    // A second CONNECT while the first waits is a protocol error: the connection closes.
+    auto const after_second = io.run([](tcp::endpoint at) -> awaitable<std::string> {
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40/held,");
+        co_await ws->send_text("40/held,");
+        co_return co_await next_text(*ws);
+    }(ep));
+    BOOST_TEST(after_second == "<closed>");
+
+    // An answer that comes after the client left is ignored: no socket joins.
+    io.run([](tcp::endpoint at) -> awaitable<void> {
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40/held,");
+        net::steady_timer pause(co_await net::this_coro::executor, 50ms);
+        co_await pause.async_wait(net::use_awaitable);
+    }(ep));
+    BOOST_TEST_REQUIRE(eventually([&] {
+        std::lock_guard lock(mutex);
+        return held.size() == 2u; // the second CONNECT never reached it
+    }));
+    BOOST_TEST(eventually([&] { return sio.engine()->session_count() == 0; }));
+    std::vector<socketio::next_fn> answers;
+    {
+        std::lock_guard lock(mutex);
+        answers.swap(held);
+    }
+    for (auto& next : answers) {
+        next();
+        next(socketio::connect_error{"twice", std::nullopt}); // only the first call counts
+    }
+    std::this_thread::sleep_for(50ms);
+    BOOST_TEST(socket_count("/held") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(typed_handlers_convert_or_drop) {

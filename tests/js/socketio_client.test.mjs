@@ -12,7 +12,8 @@
 // warnings go to stderr. The conformance server is started as
 // `$SIO_CONFORMANCE_SERVER 0 <log-level>` and prints a line containing
 // "http://127.0.0.1:<port>"; its / and /custom namespaces emit `auth` on connect, / echoes
-// `message` as `message-back` and acks `message-with-ack` with the same arguments.
+// `message` as `message-back` and acks `message-with-ack` with the same arguments; /auth runs
+// asynchronous middleware (token "letmein" is admitted and welcomed with {user: "alice"}).
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -656,6 +657,25 @@ describe('socket.io-client against the conformance server', { timeout: SUITE_TIM
           assertBytes(backs[2][0], new Uint8Array([42]), `third echo${ctx()}`)
         } finally {
           c.disconnect()
+        }
+      })
+
+      itLogged(() => server, 'asynchronous middleware on /auth admits or refuses with data', async () => {
+        const good = new Client(`${url}/auth`, mode, { auth: { token: 'letmein' } })
+        const bad = new Client(`${url}/auth`, mode, { auth: { token: 'guess' } })
+        try {
+          await good.waitConnect()
+          const [args] = await good.waitFor('welcome')
+          assert.deepEqual(args, [{ user: 'alice' }], `what the middleware stored [${good.describe()}]`)
+
+          const err = await bad.waitConnectError()
+          assert.equal(err.message, 'unauthorized', `connect_error [${bad.describe()}]`)
+          assert.deepEqual(err.data, { reason: 'bad token' }, `connect_error data [${bad.describe()}]`)
+          assert.ok(!bad.socket.connected)
+          assertAlive(server)
+        } finally {
+          good.disconnect()
+          bad.disconnect()
         }
       })
 

@@ -1,11 +1,16 @@
 // The server the official protocol suites expect: /engine.io/ echoes every message on
 // its session; /socket.io/ serves namespaces / and /custom with the suite's handlers;
 // pingInterval 300, pingTimeout 200, maxPayload 1000000, connect timeout 1000, CORS open.
+// Beyond the suites, /auth shows asynchronous middleware to client tests: it waits 20 ms
+// (a stand-in for a token lookup), then admits auth {"token":"letmein"} and refuses the
+// rest with {"message":"unauthorized","data":{"reason":"bad token"}}.
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
 #include "sio/socketio/server.hpp"
+
+#include <boost/asio/steady_timer.hpp>
 
 #include <charconv>
 #include <csignal>
@@ -92,6 +97,21 @@ int main(int argc, char** argv) {
         s->on("message-with-ack",
               [](socketio::socket&, socketio::event& ev) { ev.ack_payload(ev.data()); });
     });
+    io.of("/auth").use([](std::shared_ptr<socketio::socket> s)
+                           -> awaitable<std::optional<socketio::connect_error>> {
+        net::steady_timer lookup(s->get_executor(), std::chrono::milliseconds(20));
+        co_await lookup.async_wait(net::use_awaitable);
+        auto const* auth = s->auth().if_object();
+        auto const* token = auth ? auth->if_contains("token") : nullptr;
+        if (token && *token == "letmein") {
+            s->data() = boost::json::object{{"user", "alice"}};
+            co_return std::nullopt;
+        }
+        co_return socketio::connect_error{"unauthorized",
+                                          boost::json::value{{"reason", "bad token"}}};
+    });
+    io.of("/auth").on_connection(
+        [](std::shared_ptr<socketio::socket> const& s) { s->emit("welcome", s->data()); });
     io.of("/custom").on_connection(
         [](std::shared_ptr<socketio::socket> const& s) { s->emit("auth", s->auth()); });
     server.mount(io.path(), io.engine());

@@ -65,4 +65,16 @@ void out(std::string_view line) {
     std::fflush(stdout);
 }
 
+std::string describe(std::exception_ptr e) {
+    if (!e)
+        return {};
+    try {
+        std::rethrow_exception(e);
+    } catch (std::exception const& ex) {
+        return ex.what();
+    } catch (...) {
+        return "unknown exception";
+    }
+}
+
 } // namespace sio::log

@@ -3,7 +3,9 @@
 
 #include <fmt/core.h>
 
+#include <exception>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace sio::log {
@@ -22,6 +24,9 @@ inline bool enabled(level lvl) {
 }
 
 void write(level lvl, std::string_view message);
+
+/// What an exception says: its what(), or "unknown exception"; "" for a null pointer.
+std::string describe(std::exception_ptr e);
 
 template <class... Args>
 void trace(fmt::format_string<Args...> f, Args&&... args) {

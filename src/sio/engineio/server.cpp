@@ -52,13 +52,8 @@ std::string early_bytes(http::connection& conn) {
 }
 
 void log_exception(std::exception_ptr e) {
-    if (!e)
-        return;
-    try {
-        std::rethrow_exception(e);
-    } catch (std::exception const& ex) {
-        log::error("engine.io: WebSocket ended by an exception: {}", ex.what());
-    }
+    if (e)
+        log::error("engine.io: WebSocket ended by an exception: {}", log::describe(e));
 }
 
 } // namespace

@@ -131,13 +131,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
             net::co_spawn(
                 ex, [self = shared_from_this(), conn, id] { return self->serve(conn, id); },
                 [](std::exception_ptr e) {
-                    if (!e)
-                        return;
-                    try {
-                        std::rethrow_exception(e);
-                    } catch (std::exception const& err) {
-                        log::error("http: connection ended by an exception: {}", err.what());
-                    }
+                    if (e)
+                        log::error("http: connection ended by an exception: {}", log::describe(e));
                 });
         }
     }
@@ -326,7 +321,7 @@ tcp::endpoint server::start() {
         acc.get_executor(), [self = impl_] { return self->accept_loop(); },
         [](std::exception_ptr e) {
             if (e)
-                log::error("http: the accept loop ended by an exception");
+                log::error("http: the accept loop ended by an exception: {}", log::describe(e));
         });
     return bound;
 }

@@ -9,6 +9,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+
 namespace sio::socketio {
 namespace {
 
@@ -125,38 +127,59 @@ void client::handle(packet p) {
 }
 
 void client::connect(packet p) {
-    if (sockets_.contains(p.nsp))
+    if (sockets_.contains(p.nsp) || std::ranges::find(pending_, p.nsp) != pending_.end())
         return fail(fmt::format("a second CONNECT to {:?}", p.nsp));
     auto const auth = p.data.value_or(boost::json::object{});
     auto ns = server_->lookup(p.nsp, auth);
-    auto refuse = [&](connect_error const& e) {
-        packet answer;
-        answer.type = packet_type::connect_error;
-        answer.nsp = p.nsp;
-        boost::json::object body;
-        body["message"] = e.message;
-        if (e.data)
-            body["data"] = *e.data;
-        answer.data = std::move(body);
-        session_->send(engineio::make_text_message(encode_text(answer)));
-    };
     if (!ns) {
         log::info("socket.io: CONNECT to unknown namespace {:?} refused", p.nsp);
-        return refuse(connect_error{"Invalid namespace", std::nullopt});
+        return refuse(p.nsp, connect_error{"Invalid namespace", std::nullopt});
     }
     auto s =
         std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(), auth);
-    if (auto refused = ns->run_middleware(*s)) {
-        log::info("socket.io: CONNECT to {:?} refused by middleware: {}", p.nsp, refused->message);
-        return refuse(*refused);
-    }
-    sockets_.emplace(p.nsp, s);
+    pending_.push_back(p.nsp);
+    // Runs on this session's executor: at once when every middleware answers synchronously,
+    // later when one answers from elsewhere.
+    auto decided = [weak = weak_from_this(), s, ns](std::optional<connect_error> refused) {
+        auto self = weak.lock();
+        if (!self)
+            return;
+        std::erase(self->pending_, ns->name());
+        if (self->closed_) {
+            log::debug("socket.io: middleware of {:?} answered after the connection closed",
+                       ns->name());
+            return;
+        }
+        if (refused) {
+            log::info("socket.io: CONNECT to {:?} refused by middleware: {}", ns->name(),
+                      refused->message);
+            return self->refuse(ns->name(), *refused);
+        }
+        self->join(s, ns);
+    };
+    ns->run_middleware(s, std::move(decided));
+}
+
+void client::refuse(std::string const& nsp_name, connect_error const& e) {
+    packet answer;
+    answer.type = packet_type::connect_error;
+    answer.nsp = nsp_name;
+    boost::json::object body;
+    body["message"] = e.message;
+    if (e.data)
+        body["data"] = *e.data;
+    answer.data = std::move(body);
+    session_->send(engineio::make_text_message(encode_text(answer)));
+}
+
+void client::join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns) {
+    sockets_.emplace(ns->name(), s);
     ns->add(s);
     connect_timer_.reset(); // cancels it
 
     packet answer;
     answer.type = packet_type::connect;
-    answer.nsp = p.nsp;
+    answer.nsp = ns->name();
     answer.data = boost::json::object{{"sid", s->id()}};
     s->send_packet(answer);
     ns->notify_connection(s);

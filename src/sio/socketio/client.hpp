@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sio::engineio {
 class session;
@@ -18,7 +19,9 @@ class session;
 namespace sio::socketio {
 
 class socket;
+class nsp;
 class server_state;
+struct connect_error;
 
 /// Runs on its session's strand.
 class client final : public engineio::session_listener,
@@ -41,12 +44,17 @@ public:
 private:
     void handle(packet p);
     void connect(packet p);
+    /// CONNECT_ERROR {"message", "data"} for this namespace.
+    void refuse(std::string const& nsp_name, connect_error const& e);
+    void join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns);
     void fail(std::string_view why);
 
     std::shared_ptr<server_state> server_;
     std::shared_ptr<engineio::session> session_;
     decoder decoder_;
     std::unordered_map<std::string, std::shared_ptr<socket>> sockets_;
+    /// Namespaces whose CONNECT waits for middleware (a vector: usually empty).
+    std::vector<std::string> pending_;
     /// Until the first namespace is joined (then freed: idle connections stay small).
     std::unique_ptr<boost::asio::steady_timer> connect_timer_;
     bool closed_ = false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sio/adapter/adapter.hpp"
+#include "sio/core/net.hpp"
 #include "sio/socketio/payload.hpp"
 
 #include <boost/json/object.hpp>
@@ -29,6 +30,26 @@ struct connect_error {
 using connection_handler = std::function<void(std::shared_ptr<socket> const&)>;
 /// Runs before a socket joins; returns an error to refuse it.
 using middleware = std::function<std::optional<connect_error>(socket&)>;
+
+/// Given to asynchronous middleware: call it with nothing to let the connection through,
+/// with an error to refuse it. From any thread; only the first call counts.
+class next_fn {
+public:
+    struct state;
+    explicit next_fn(std::shared_ptr<state> st);
+    void operator()(std::optional<connect_error> refusal = std::nullopt) const;
+
+private:
+    std::shared_ptr<state> state_;
+};
+/// Node's `use((socket, next) => ...)`: may call `next` later, from any thread.
+using async_middleware = std::function<void(std::shared_ptr<socket> const&, next_fn)>;
+/// A coroutine run on the socket's executor; co_return an error to refuse. An exception
+/// refuses with "Internal server error" (its text goes to the log, not to the client).
+using awaitable_middleware =
+    std::function<awaitable<std::optional<connect_error>>(std::shared_ptr<socket>)>;
+/// Where the middleware chain ends: nullopt lets the socket in.
+using middleware_done = std::function<void(std::optional<connect_error>)>;
 
 /// An immutable broadcast description; each builder call returns a new one.
 /// Thread safety: any thread.
@@ -70,7 +91,10 @@ public:
     std::string const& name() const { return name_; }
 
     void on_connection(connection_handler handler);
+    /// Middleware runs in the order added; the first refusal ends the chain.
     void use(middleware mw);
+    void use(async_middleware mw);
+    void use(awaitable_middleware mw);
 
     broadcast_operator to(std::string room);
     broadcast_operator in(std::string room) { return to(std::move(room)); }
@@ -89,7 +113,11 @@ public:
     adapter::adapter& get_adapter() { return *adapter_; }
 
     // --- used by client ---
-    std::optional<connect_error> run_middleware(socket& s) const;
+    /// Runs the middleware; `done` runs on the socket's executor (at once when every
+    /// middleware answered synchronously).
+    void run_middleware(std::shared_ptr<socket> const& s, middleware_done done) const;
+    void run_middleware_from(std::size_t index, std::shared_ptr<socket> const& s,
+                             middleware_done done) const;
     void add(std::shared_ptr<socket> const& s);
     void remove(socket const& s);
     void notify_connection(std::shared_ptr<socket> const& s) const;
@@ -102,7 +130,7 @@ public:
 private:
     std::string name_;
     std::vector<connection_handler> connection_handlers_;
-    std::vector<middleware> middlewares_;
+    std::vector<async_middleware> middlewares_;
     std::unique_ptr<adapter::adapter> adapter_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::weak_ptr<socket>> sockets_;
