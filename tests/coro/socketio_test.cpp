@@ -528,6 +528,129 @@ BOOST_AUTO_TEST_CASE(pending_middleware_a_second_connect_and_a_late_answer) {
     BOOST_TEST(socket_count("/held") == 0u);
 }
 
+/// The id and the arguments of an EVENT on "/" with an ack id: 42<id>[...].
+std::pair<std::string, std::string> split_ack_event(std::string const& frame) {
+    if (!frame.starts_with("42"))
+        return {};
+    auto const open = frame.find('[');
+    if (open == std::string::npos)
+        return {};
+    return {frame.substr(2, open - 2), frame.substr(open)};
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_with_acks_collects_every_answer_or_times_out) {
+    struct outcome {
+        std::mutex mutex;
+        std::optional<socketio::broadcast_ack_result> result;
+        void set(socketio::broadcast_ack_result r) {
+            std::lock_guard lock(mutex);
+            result = std::move(r);
+        }
+        std::optional<socketio::broadcast_ack_result> get() {
+            std::lock_guard lock(mutex);
+            return result;
+        }
+    };
+    auto all_answer = std::make_shared<outcome>();
+    auto one_silent = std::make_shared<outcome>();
+    auto one_leaves = std::make_shared<outcome>();
+    auto nobody = std::make_shared<outcome>();
+
+    auto const ids =
+        io.run([](tcp::endpoint at, socketio::server& server_io, std::shared_ptr<outcome> first,
+                  std::shared_ptr<outcome> second,
+                  std::shared_ptr<outcome> third) -> awaitable<std::vector<std::string>> {
+            std::vector<std::unique_ptr<ws_client>> clients;
+            for (int i = 0; i < 3; ++i) {
+                auto ws = co_await open_session(at);
+                co_await ws->send_text("40");
+                co_await next_text(*ws);
+                co_await ws->send_text(R"(420["join","survey"])");
+                co_await next_text(*ws); // 430[true]
+                clients.push_back(std::move(ws));
+            }
+            auto wait_for = [](std::shared_ptr<outcome> o) -> awaitable<void> {
+                for (int i = 0; i < 400 && !o->get(); ++i) {
+                    net::steady_timer pause(co_await net::this_coro::executor, 5ms);
+                    co_await pause.async_wait(net::use_awaitable);
+                }
+            };
+            std::vector<std::string> seen_ids;
+
+            // Everyone answers: done before the (long) timeout, answers in arrival order.
+            server_io.to("survey").emit_with_ack("ask", socketio::make_payload("q1"), 5s,
+                                                 [first](auto r) { first->set(std::move(r)); });
+            for (std::size_t i = 0; i < clients.size(); ++i) {
+                auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
+                seen_ids.push_back(id + args);
+                co_await clients[i]->send_text(fmt::format("43{}[\"a{}\"]", id, i));
+            }
+            co_await wait_for(first);
+
+            // One stays silent: the timeout ends it with the answers that came.
+            server_io.to("survey").emit_with_ack("ask", socketio::make_payload("q2"), 300ms,
+                                                 [second](auto r) { second->set(std::move(r)); });
+            for (std::size_t i = 0; i < clients.size(); ++i) {
+                auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
+                seen_ids.push_back(id + args);
+                if (i != 1)
+                    co_await clients[i]->send_text(fmt::format("43{}[{}]", id, i));
+            }
+            co_await wait_for(second);
+
+            // One leaves without answering: it is not waited for.
+            server_io.to("survey").emit_with_ack("ask", socketio::make_payload("q3"), 5s,
+                                                 [third](auto r) { third->set(std::move(r)); });
+            for (std::size_t i = 0; i < clients.size(); ++i) {
+                auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
+                seen_ids.push_back(id + args);
+                if (i == 2)
+                    co_await clients[i]->send_text("41");
+                else
+                    co_await clients[i]->send_text(fmt::format("43{}[true]", id));
+            }
+            co_await wait_for(third);
+            co_return seen_ids;
+        }(ep, sio, all_answer, one_silent, one_leaves));
+
+    // One packet per broadcast: the same id for every recipient, a new id per broadcast.
+    BOOST_TEST_REQUIRE(ids.size() == 9u);
+    for (std::size_t b = 0; b < 3; ++b) {
+        BOOST_TEST(ids[3 * b] == ids[3 * b + 1]);
+        BOOST_TEST(ids[3 * b] == ids[3 * b + 2]);
+        BOOST_TEST(ids[3 * b].ends_with(fmt::format(R"(["ask","q{}"])", b + 1)));
+    }
+    BOOST_TEST(ids[0] != ids[3]);
+
+    auto const r1 = all_answer->get();
+    BOOST_TEST_REQUIRE(r1.has_value());
+    BOOST_TEST(!r1->timed_out);
+    BOOST_TEST_REQUIRE(r1->answers.size() == 3u);
+    BOOST_TEST(r1->answers[0].args == boost::json::array{"a0"});
+    BOOST_TEST(r1->answers[2].args == boost::json::array{"a2"});
+
+    auto const r2 = one_silent->get();
+    BOOST_TEST_REQUIRE(r2.has_value());
+    BOOST_TEST(r2->timed_out);
+    BOOST_TEST_REQUIRE(r2->answers.size() == 2u);
+    BOOST_TEST(r2->answers[0].args == boost::json::array{0});
+    BOOST_TEST(r2->answers[1].args == boost::json::array{2});
+
+    auto const r3 = one_leaves->get();
+    BOOST_TEST_REQUIRE(r3.has_value());
+    BOOST_TEST(!r3->timed_out); // finished without waiting 5 s for the one that left
+    BOOST_TEST(r3->answers.size() == 2u);
+
+    // Nobody in the room: the callback runs at once with no answers.
+    sio.to("empty-room").emit_with_ack("ask", socketio::make_payload("q4"), 5s, [nobody](auto r) {
+        nobody->set(std::move(r));
+    });
+    auto const r4 = nobody->get();
+    BOOST_TEST_REQUIRE(r4.has_value());
+    BOOST_TEST(!r4->timed_out);
+    BOOST_TEST(r4->answers.empty());
+}
+
 BOOST_AUTO_TEST_CASE(typed_handlers_convert_or_drop) {
     auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
         auto ws = co_await open_session(at);

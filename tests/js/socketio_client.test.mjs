@@ -679,6 +679,37 @@ describe('socket.io-client against the conformance server', { timeout: SUITE_TIM
         }
       })
 
+      itLogged(() => server, 'a broadcast with acks collects every client\'s answer', async () => {
+        const token = { token: 'letmein' }
+        const clients = ['a', 'b', 'c'].map((name) => {
+          const c = new Client(`${url}/auth`, mode, { auth: token })
+          c.socket.on('question', (q, ack) => ack(`${name}:${q}`))
+          return c
+        })
+        let silent
+        try {
+          await Promise.all(clients.map((c) => c.waitConnect()))
+          const [asker] = clients
+          asker.socket.emit('survey', 'ready?', 3000)
+          // Everyone answers: the result comes before the timeout.
+          const [[timedOut, answers]] = await asker.waitFor('survey-result')
+          assert.equal(timedOut, false, `timed out [${asker.describe()}]`)
+          assert.deepEqual([...answers].sort(), ['a:ready?', 'b:ready?', 'c:ready?'])
+
+          silent = new Client(`${url}/auth`, mode, { auth: token })
+          silent.socket.on('question', () => {}) // never acknowledges
+          await silent.waitConnect()
+          asker.socket.emit('survey', 'again?', 300)
+          const [, [late, partial]] = await asker.waitFor('survey-result', 2)
+          assert.equal(late, true, `a silent client makes it time out [${asker.describe()}]`)
+          assert.deepEqual([...partial].sort(), ['a:again?', 'b:again?', 'c:again?'])
+          assertAlive(server)
+        } finally {
+          clients.forEach((c) => c.disconnect())
+          silent?.disconnect()
+        }
+      })
+
       itLogged(() => server, 'connects to /custom and is refused on /nope', async () => {
         const custom = new Client(`${url}/custom`, mode, { auth: { token: 'xyz' } })
         const nope = new Client(`${url}/nope`, mode)

@@ -3,7 +3,9 @@
 // pingInterval 300, pingTimeout 200, maxPayload 1000000, connect timeout 1000, CORS open.
 // Beyond the suites, /auth shows asynchronous middleware to client tests: it waits 20 ms
 // (a stand-in for a token lookup), then admits auth {"token":"letmein"} and refuses the
-// rest with {"message":"unauthorized","data":{"reason":"bad token"}}.
+// rest with {"message":"unauthorized","data":{"reason":"bad token"}}. On /auth, the event
+// `survey` (question, timeout ms) asks every socket of /auth for an acknowledgement and
+// answers the asker with `survey-result` (timed out?, the answers' first arguments).
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/run.hpp"
@@ -110,8 +112,24 @@ int main(int argc, char** argv) {
         co_return socketio::connect_error{"unauthorized",
                                           boost::json::value{{"reason", "bad token"}}};
     });
-    io.of("/auth").on_connection(
-        [](std::shared_ptr<socketio::socket> const& s) { s->emit("welcome", s->data()); });
+    io.of("/auth").on_connection([&io](std::shared_ptr<socketio::socket> const& s) {
+        s->emit("welcome", s->data());
+        // A broadcast with acknowledgements: every socket of /auth is asked; the asker gets
+        // the answers (or those in time) back.
+        s->on("survey", [&io](socketio::socket& asker, socketio::event& ev) {
+            auto const question = ev.arg<std::string>(0).value_or("?");
+            auto const timeout = std::chrono::milliseconds(ev.arg<std::int64_t>(1).value_or(2000));
+            auto reply = [weak = asker.weak_from_this()](socketio::broadcast_ack_result r) {
+                boost::json::array answers;
+                for (auto& a : r.answers)
+                    answers.emplace_back(a.args.empty() ? boost::json::value() : a.args.front());
+                if (auto a = weak.lock())
+                    a->emit("survey-result", r.timed_out, std::move(answers));
+            };
+            io.of("/auth").all().emit_with_ack("question", socketio::make_payload(question),
+                                               timeout, reply);
+        });
+    });
     io.of("/custom").on_connection(
         [](std::shared_ptr<socketio::socket> const& s) { s->emit("auth", s->auth()); });
     server.mount(io.path(), io.engine());

@@ -8,6 +8,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -51,6 +53,14 @@ using awaitable_middleware =
 /// Where the middleware chain ends: nullopt lets the socket in.
 using middleware_done = std::function<void(std::optional<connect_error>)>;
 
+/// The outcome of a broadcast with acknowledgements: the answers that came in, in arrival
+/// order; `timed_out` when the timeout came first (then some are missing).
+struct broadcast_ack_result {
+    bool timed_out = false;
+    std::vector<payload> answers;
+};
+using broadcast_ack_callback = std::function<void(broadcast_ack_result)>;
+
 /// An immutable broadcast description; each builder call returns a new one.
 /// Thread safety: any thread.
 class broadcast_operator {
@@ -70,6 +80,12 @@ public:
         emit_payload(event_name, make_payload(std::forward<Args>(args)...));
     }
     void emit_payload(std::string_view event_name, payload p) const;
+    /// Node's `io.timeout(ms).emit(..., callback)`: every matching socket is asked for an
+    /// acknowledgement; `callback` runs once, when all answered or at `timeout`, on an I/O
+    /// thread (at once, on the caller's, when nothing matches). Sockets that disconnect
+    /// before answering are not waited for.
+    void emit_with_ack(std::string_view event_name, payload p, std::chrono::milliseconds timeout,
+                       broadcast_ack_callback callback) const;
 
     /// The matching sockets of this server.
     std::vector<std::shared_ptr<socket>> sockets() const;
@@ -110,6 +126,9 @@ public:
 
     std::shared_ptr<socket> find(std::string const& id) const;
     std::size_t socket_count() const;
+    /// Acknowledgement ids are the namespace's (as in Node), so one broadcast packet can
+    /// carry the same id to every recipient.
+    std::uint64_t next_ack_id() { return next_ack_id_.fetch_add(1, std::memory_order_relaxed); }
     adapter::adapter& get_adapter() { return *adapter_; }
 
     // --- used by client ---
@@ -134,6 +153,7 @@ private:
     std::unique_ptr<adapter::adapter> adapter_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::weak_ptr<socket>> sockets_;
+    std::atomic<std::uint64_t> next_ack_id_{0};
 };
 
 /// An event packet for `name` and `p`; throws std::invalid_argument for reserved names.

@@ -55,6 +55,10 @@ public:
     nsp& main() { return of("/"); }
     void on_connection(connection_handler handler) { main().on_connection(std::move(handler)); }
     void use(middleware mw) { main().use(std::move(mw)); }
+    void use(async_middleware mw) { main().use(std::move(mw)); }
+    void use(awaitable_middleware mw) { main().use(std::move(mw)); }
+    /// Every socket of the main namespace (then .emit_with_ack, .sockets(), ...).
+    broadcast_operator all() { return main().all(); }
     broadcast_operator to(std::string room) { return main().to(std::move(room)); }
     broadcast_operator except(std::string room) { return main().except(std::move(room)); }
     broadcast_operator volatile_() { return main().volatile_(); }

@@ -43,10 +43,13 @@ void log_bad_arguments(socket const& s, std::string_view event_name) {
 // --- socket --------------------------------------------------------------------------------
 
 struct socket::pending_ack {
-    explicit pending_ack(net::any_io_executor ex)
-        : timer(std::move(ex)) {}
-    net::steady_timer timer;
+    std::unique_ptr<net::steady_timer> timer; ///< none for a broadcast's share (it has one)
     ack_callback callback;
+
+    void cancel() const {
+        if (timer)
+            timer->cancel();
+    }
 };
 
 socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
@@ -118,11 +121,11 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
             callback(ack_result{true, {}});
             return;
         }
-        auto const id = self->next_ack_id_++;
-        auto pending = std::make_shared<pending_ack>(self->get_executor());
+        auto const id = self->nsp_->next_ack_id();
+        auto pending = std::make_shared<pending_ack>();
         pending->callback = std::move(callback);
-        pending->timer.expires_after(timeout);
-        pending->timer.async_wait(
+        pending->timer = std::make_unique<net::steady_timer>(self->get_executor(), timeout);
+        pending->timer->async_wait(
             [weak = std::weak_ptr<socket>(self), id](boost::system::error_code ec) {
                 auto s = weak.lock();
                 if (ec || !s)
@@ -140,13 +143,19 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
     });
 }
 
+void socket::expect_ack(std::uint64_t id, ack_callback callback) {
+    auto pending = std::make_shared<pending_ack>();
+    pending->callback = std::move(callback);
+    acks_.emplace(id, std::move(pending));
+}
+
 void socket::dispatch_ack(std::uint64_t id, payload args) {
     auto it = acks_.find(id);
     if (it == acks_.end())
         return; // unknown or already answered: ignored, as the reference does
     auto pending = std::move(it->second);
     acks_.erase(it);
-    pending->timer.cancel();
+    pending->cancel();
     pending->callback(ack_result{false, std::move(args)});
 }
 
@@ -225,7 +234,7 @@ void socket::on_closed(std::string_view reason) {
     auto acks = std::move(acks_);
     acks_.clear();
     for (auto& [id, pending] : acks) {
-        pending->timer.cancel();
+        pending->cancel();
         pending->callback(ack_result{true, {}});
     }
     auto handlers = std::move(disconnect_handlers_);

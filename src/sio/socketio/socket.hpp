@@ -130,6 +130,8 @@ public:
     // --- used by client, on the strand ---
     void dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id);
     void dispatch_ack(std::uint64_t id, payload args);
+    /// Waits for the client's ack `id` with no timer of its own (a broadcast's share).
+    void expect_ack(std::uint64_t id, ack_callback callback);
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(std::string_view reason);
     void send_packet(packet const& p, bool is_volatile = false);
@@ -154,7 +156,6 @@ private:
     std::vector<std::pair<std::string, event_handler>> handlers_;
     std::vector<event_handler> any_handlers_;
     std::vector<disconnect_handler> disconnect_handlers_;
-    std::uint64_t next_ack_id_ = 0;
     std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };
 
