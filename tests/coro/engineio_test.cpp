@@ -633,3 +633,55 @@ BOOST_AUTO_TEST_CASE(permessage_deflate_when_enabled) {
     BOOST_TEST(r.first.starts_with("permessage-deflate"));
     BOOST_TEST((r.second == "4" + std::string(5000, 'z')));
 }
+
+BOOST_AUTO_TEST_CASE(allow_request_refuses_handshakes_with_403_and_its_reason) {
+    auto cfg = test_config();
+    std::atomic<int> asked{0};
+    cfg.allow_request = [&asked](engineio::handshake_info const& hs) -> std::optional<std::string> {
+        ++asked;
+        if (hs.header("Origin") == "https://app.example")
+            return std::nullopt;
+        if (hs.header("Origin") == "https://quiet.example")
+            return std::string(); // refused with the standard text
+        return "origin \"" + std::string(hs.header("Origin").value_or("none")) + "\" not allowed";
+    };
+    eio_fixture f(std::move(cfg));
+
+    auto good = make_get("/engine.io/?EIO=4&transport=polling");
+    good.set(bhttp::field::origin, "https://app.example");
+    auto const ok = f.io.run(fetch(f.ep, good));
+    BOOST_TEST(ok.result_int() == 200u);
+    BOOST_TEST(ok.body().starts_with("0{"));
+
+    auto evil = make_get("/engine.io/?EIO=4&transport=polling");
+    evil.set(bhttp::field::origin, "https://evil.example");
+    auto const no = f.io.run(fetch(f.ep, evil));
+    BOOST_TEST(no.result_int() == 403u);
+    BOOST_TEST(no[bhttp::field::content_type] == "application/json");
+    BOOST_TEST(no.body() ==
+               R"({"code":4,"message":"origin \"https://evil.example\" not allowed"})");
+
+    auto quiet = make_get("/engine.io/?EIO=4&transport=polling");
+    quiet.set(bhttp::field::origin, "https://quiet.example");
+    BOOST_TEST(f.io.run(fetch(f.ep, quiet)).body() == R"({"code":4,"message":"Forbidden"})");
+
+    // A WebSocket handshake is asked too (CORS does not protect WebSocket).
+    auto upgrade = make_get("/engine.io/?EIO=4&transport=websocket");
+    upgrade.set(bhttp::field::origin, "https://evil.example");
+    upgrade.set(bhttp::field::upgrade, "websocket");
+    upgrade.set(bhttp::field::connection, "Upgrade");
+    upgrade.set(bhttp::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+    upgrade.set(bhttp::field::sec_websocket_version, "13");
+    auto const ws_no = f.io.run(fetch(f.ep, upgrade));
+    BOOST_TEST(ws_no.result_int() == 403u);
+
+    // Requests of an existing session are not asked again.
+    auto const sid = boost::json::parse(ok.body().substr(1)).at("sid").as_string();
+    auto const before = asked.load();
+    auto poll =
+        make_get("/engine.io/?EIO=4&transport=polling&sid=" + std::string(sid), bhttp::verb::post);
+    poll.body() = "4hi";
+    BOOST_TEST(f.io.run(fetch(f.ep, poll)).body() == "ok");
+    BOOST_TEST(asked.load() == before);
+    BOOST_TEST(f.eio->session_count() == 1u);
+}

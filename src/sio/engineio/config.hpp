@@ -3,10 +3,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sio::engineio {
+
+struct handshake_info;
 
 /// Cross-origin access for browsers on other origins (off by default, as in Node).
 struct cors_config {
@@ -32,6 +36,11 @@ struct config {
     /// packets are dropped and anything else closes the session ("queue full").
     std::size_t max_queued_bytes = 16u << 20;
     cors_config cors;
+    /// Node's allowRequest: asked about every handshake (a request without a sid) before a
+    /// session exists; a returned reason refuses it with 403 {"code":4,"message":reason}
+    /// ("Forbidden" when empty). The place for Origin checks, which CORS does not do for
+    /// WebSocket. Runs on an I/O thread: it must not block.
+    std::function<std::optional<std::string>(handshake_info const&)> allow_request;
 };
 
 } // namespace sio::engineio

@@ -37,8 +37,12 @@ std::string_view error_message(http_error e) {
     return "Bad request";
 }
 
-std::string error_body(http_error e) {
-    return fmt::format(R"({{"code":{},"message":"{}"}})", static_cast<int>(e), error_message(e));
+std::string error_body(http_error e, std::string_view message) {
+    if (message.empty())
+        return fmt::format(R"({{"code":{},"message":"{}"}})", static_cast<int>(e),
+                           error_message(e));
+    return fmt::format(R"({{"code":{},"message":{}}})", static_cast<int>(e),
+                       boost::json::serialize(boost::json::value(message)));
 }
 
 unsigned error_status(http_error e) {

@@ -21,8 +21,9 @@ enum class http_error : std::uint8_t {
     unsupported_protocol_version = 5,
 };
 
-/// `{"code":N,"message":"..."}` exactly as the reference writes it.
-std::string error_body(http_error e);
+/// `{"code":N,"message":"..."}` exactly as the reference writes it; `message` (JSON-escaped)
+/// replaces the standard text when not empty, as the reference does for allowRequest.
+std::string error_body(http_error e, std::string_view message = {});
 std::string_view error_message(http_error e);
 unsigned error_status(http_error e);
 

@@ -92,8 +92,10 @@ void server::body_too_large(http::request const& header) {
     }
 }
 
-std::shared_ptr<session> server::create_session(net::any_io_executor strand, transport_kind t,
-                                                http::connection& conn, http::request const& req) {
+namespace {
+
+/// What the session (and allow_request) keep of the handshake request.
+handshake_info request_info(http::connection& conn, http::request const& req) {
     handshake_info info;
     info.url = std::string(req.target());
     boost::system::error_code ec;
@@ -107,6 +109,13 @@ std::shared_ptr<session> server::create_session(net::any_io_executor strand, tra
     for (auto const& field : req)
         info.add_header(field.name_string(), field.value());
     info.issued = std::chrono::system_clock::now();
+    return info;
+}
+
+} // namespace
+
+std::shared_ptr<session> server::create_session(net::any_io_executor strand, transport_kind t,
+                                                handshake_info info) {
     auto s = std::make_shared<session>(std::move(strand), generate_sid(), config_, t, handler_,
                                        registry_, std::move(info));
     registry_->add(s);
@@ -224,9 +233,19 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
             co_return co_await refuse(http_error::bad_handshake_method);
         if ((*transport == transport_kind::websocket) != is_upgrade)
             co_return co_await refuse(http_error::bad_request);
+        auto info = request_info(conn, req);
+        if (config_.allow_request) {
+            if (auto why = config_.allow_request(info)) {
+                log::info("engine.io: handshake from {} refused by allow_request: {}", info.address,
+                          why->empty() ? "Forbidden" : *why);
+                poll_reply forbidden{error_status(http_error::forbidden),
+                                     error_body(http_error::forbidden, *why), true};
+                co_return co_await reply(conn, req, std::move(forbidden));
+            }
+        }
         if (q.eio != "4")
             co_return co_await refuse(http_error::unsupported_protocol_version);
-        co_return co_await handshake(conn, req, *transport);
+        co_return co_await handshake(conn, req, *transport, std::move(info));
     }
 
     auto s = registry_->find(*q.sid);
@@ -269,7 +288,7 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
 }
 
 awaitable<http::after_response> server::handshake(http::connection& conn, http::request& req,
-                                                  transport_kind transport) {
+                                                  transport_kind transport, handshake_info info) {
     if (transport == transport_kind::websocket) {
         auto outcome = ws::accept(req, config_.per_message_deflate);
         if (auto const* why = std::get_if<ws::refused>(&outcome))
@@ -277,7 +296,7 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
         auto& terms = std::get<ws::accepted>(outcome);
         // The connection's strand becomes the session's: no socket move needed.
         auto ex = conn.stream().get_executor();
-        auto s = create_session(ex, transport, conn, req);
+        auto s = create_session(ex, transport, std::move(info));
         conn.stream().expires_never();
         net::co_spawn(ex,
                       s->run_websocket(conn.stream().release_socket(), std::move(terms),
@@ -287,7 +306,7 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
     }
     // The handshake's connection strand becomes the session's: its io_context (one per
     // thread with an io_pool) is where the session lives from now on.
-    auto s = create_session(conn.stream().get_executor(), transport, conn, req);
+    auto s = create_session(conn.stream().get_executor(), transport, std::move(info));
     // GCC 12 miscompiles a capturing lambda inside a co_await expression (double
     // destruction of its captures): lambdas are named first.
     auto start = [s] {

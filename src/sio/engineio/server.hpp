@@ -31,7 +31,7 @@ public:
 
 private:
     awaitable<http::after_response> handshake(http::connection& conn, http::request& req,
-                                              transport_kind transport);
+                                              transport_kind transport, handshake_info info);
     awaitable<http::after_response> poll(http::connection& conn, http::request& req,
                                          std::shared_ptr<session> s);
     awaitable<http::after_response> post(http::connection& conn, http::request& req,
@@ -50,7 +50,7 @@ private:
     std::optional<cors_fields> cors_for(http::request const& req) const;
     void add_cors(http::request const& req, http::response& res) const;
     std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,
-                                            http::connection& conn, http::request const& req);
+                                            handshake_info info);
 
     config config_;
     std::shared_ptr<handler> handler_;

@@ -58,6 +58,9 @@ BOOST_AUTO_TEST_CASE(error_bodies_as_the_reference_writes_them) {
                R"({"code":2,"message":"Bad handshake method"})");
     BOOST_TEST(error_body(http_error::bad_request) == R"({"code":3,"message":"Bad request"})");
     BOOST_TEST(error_body(http_error::forbidden) == R"({"code":4,"message":"Forbidden"})");
+    // allow_request's own reason, JSON-escaped.
+    BOOST_TEST(error_body(http_error::forbidden, "say \"no\"\n") ==
+               R"({"code":4,"message":"say \"no\"\n"})");
     BOOST_TEST(error_body(http_error::unsupported_protocol_version) ==
                R"({"code":5,"message":"Unsupported protocol version"})");
     BOOST_TEST(error_status(http_error::forbidden) == 403u);
