@@ -63,6 +63,18 @@ struct sio_fixture {
                 self.to(ev.arg<std::string>(0).value_or("")).emit("room-msg", "from peer");
             });
             s->on("leave-all", [](sio_socket& self, event&) { self.disconnect(); });
+            // Event middleware: refuses one event, rewrites another's first argument.
+            s->use([](sio_socket&, event& ev) -> std::optional<std::string> {
+                if (ev.name() == "forbidden")
+                    return "not allowed";
+                auto& args = ev.mutable_data().args;
+                if (!args.empty() && args[0] == "rewrite-me")
+                    args[0] = "rewritten";
+                return std::nullopt;
+            });
+            s->on_error([](sio_socket& self, std::string_view message) {
+                self.emit("error-seen", std::string(message));
+            });
             s->on_typed<std::string, int>("typed", [](sio_socket& self, std::string a, int b) {
                 self.emit("typed-back", a, b + 1);
             });
@@ -234,6 +246,27 @@ BOOST_AUTO_TEST_CASE(client_acks_and_binary_round_trip) {
     BOOST_TEST(frames[1].data == R"(461-8[{"bin":{"_placeholder":true,"num":0}}])");
     BOOST_TEST(frames[2].binary);
     BOOST_TEST(frames[2].data == std::string("\x00\xff", 2));
+}
+
+BOOST_AUTO_TEST_CASE(event_middleware_rewrites_or_refuses_before_the_handlers) {
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40");
+        co_await next_text(*ws);
+        std::vector<std::string> out;
+        co_await ws->send_text(R"(421["echo","rewrite-me",2])");
+        out.push_back(co_await next_text(*ws));
+        // Refused: no handler, no ack; the error handler hears of it.
+        co_await ws->send_text(R"(422["forbidden","x"])");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text(R"(423["echo","after"])");
+        out.push_back(co_await next_text(*ws));
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 3u);
+    BOOST_TEST(frames[0] == R"(431["rewritten",2])");
+    BOOST_TEST(frames[1] == R"(42["error-seen","not allowed"])");
+    BOOST_TEST(frames[2] == R"(433["after"])");
 }
 
 BOOST_AUTO_TEST_CASE(server_acks_answered_and_timed_out) {

@@ -52,6 +52,11 @@ struct socket::pending_ack {
     }
 };
 
+struct socket::event_hooks {
+    std::vector<event_middleware> middlewares;
+    std::vector<error_handler> error_handlers;
+};
+
 socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
                std::weak_ptr<client> owner, boost::json::value auth)
     : id_(std::move(id))
@@ -89,6 +94,18 @@ event_handler* socket::find_handler(std::string_view event_name) {
 
 void socket::on_any(event_handler handler) {
     any_handlers_.push_back(std::move(handler));
+}
+
+void socket::use(event_middleware mw) {
+    if (!hooks_)
+        hooks_ = std::make_unique<event_hooks>();
+    hooks_->middlewares.push_back(std::move(mw));
+}
+
+void socket::on_error(error_handler handler) {
+    if (!hooks_)
+        hooks_ = std::make_unique<event_hooks>();
+    hooks_->error_handlers.push_back(std::move(handler));
 }
 
 void socket::on_disconnect(disconnect_handler handler) {
@@ -162,6 +179,12 @@ void socket::dispatch_ack(std::uint64_t id, payload args) {
 void socket::dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id) {
     event ev(shared_from_this(), std::move(name), std::move(args), id);
     try {
+        if (hooks_ && !hooks_->middlewares.empty()) {
+            for (auto const& mw : hooks_->middlewares) {
+                if (auto refused = mw(*this, ev))
+                    return refuse_event(ev, *refused);
+            }
+        }
         for (auto const& h : any_handlers_)
             h(*this, ev);
         if (auto const* h = find_handler(ev.name()))
@@ -172,6 +195,19 @@ void socket::dispatch_event(std::string name, payload args, std::optional<std::u
         // A failing handler is the application's bug; the connection carries on.
         log::error("socket.io {}: handler for {:?} threw: {}", id_, ev.name(), e.what());
     }
+}
+
+void socket::refuse_event(event const& ev, std::string_view message) {
+    if (!hooks_ || hooks_->error_handlers.empty()) {
+        // As Node warns of a missing error handler: the refusal would go unnoticed.
+        log::warn("socket.io {}: event {:?} refused by middleware ({}) and no error handler", id_,
+                  ev.name(), message);
+        return;
+    }
+    log::debug("socket.io {}: event {:?} refused by middleware: {}", id_, ev.name(), message);
+    auto const handlers = hooks_->error_handlers; // a handler may add another
+    for (auto const& h : handlers)
+        h(*this, message);
 }
 
 void socket::join(std::string const& room) {
@@ -251,6 +287,7 @@ void socket::on_closed(std::string_view reason) {
     net::post(get_executor(), [self = shared_from_this()] {
         self->handlers_.clear();
         self->any_handlers_.clear();
+        self->hooks_.reset();
     });
 }
 

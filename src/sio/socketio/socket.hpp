@@ -37,6 +37,8 @@ public:
     std::string const& name() const { return name_; }
     boost::json::array const& args() const { return payload_.args; }
     payload const& data() const { return payload_; }
+    /// The arguments, for middleware that rewrites them before the handlers run.
+    payload& mutable_data() { return payload_; }
     /// Argument i as T, or nullopt when absent or of another type.
     template <class T>
     std::optional<T> arg(std::size_t i) const {
@@ -64,6 +66,12 @@ private:
 
 using event_handler = std::function<void(socket&, event&)>;
 using disconnect_handler = std::function<void(socket&, std::string_view reason)>;
+/// Node's socket.use: runs before every incoming event's handlers (on_any included), in the
+/// order added; may read or rewrite the event. A returned message drops the event (no
+/// handler runs, no ack is sent) and goes to the socket's error handlers.
+using event_middleware = std::function<std::optional<std::string>(socket&, event&)>;
+/// Node's socket.on("error"): an event refused by middleware, with the refusal's message.
+using error_handler = std::function<void(socket&, std::string_view message)>;
 
 /// The outcome of an emit with an acknowledgement.
 struct ack_result {
@@ -102,6 +110,8 @@ public:
     /// Catch-all: called for every event, before its own handler.
     void on_any(event_handler handler);
     void on_disconnect(disconnect_handler handler);
+    void use(event_middleware mw);
+    void on_error(error_handler handler);
 
     template <class... Args>
     void emit(std::string_view event_name, Args&&... args) {
@@ -141,6 +151,8 @@ public:
 private:
     struct pending_ack;
 
+    /// An event dropped by middleware: the error handlers learn why.
+    void refuse_event(event const& ev, std::string_view message);
     /// The handler for `event_name`, or null.
     event_handler* find_handler(std::string_view event_name);
 
@@ -156,6 +168,9 @@ private:
     std::vector<std::pair<std::string, event_handler>> handlers_;
     std::vector<event_handler> any_handlers_;
     std::vector<disconnect_handler> disconnect_handlers_;
+    /// Middleware and error handlers, made on first use: most sockets have none.
+    struct event_hooks;
+    std::unique_ptr<event_hooks> hooks_;
     std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };
 
