@@ -109,6 +109,13 @@ int main(int argc, char** argv) {
     socketio::server io;
     app::register_hello_app(io);
     server.mount(io.path(), io.engine());
+    // Pages written for the Node server load the client from /socket.io/socket.io.js.
+    auto const client_dist = opts.www / "node_modules" / "socket.io-client" / "dist";
+    if (fs::is_directory(client_dist))
+        server.mount(io.client_path(), io.client_files(client_dist));
+    else
+        log::info("no {}: /socket.io/socket.io.js is not served (npm ci in www/)",
+                  client_dist.string());
 
     http::tcp::endpoint bound;
     try {

@@ -218,6 +218,63 @@ describe('demo page in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
     }
   })
 
+  it('serves /socket.io/socket.io.js, and a page using it connects', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { context, page, state } = await openTrackedPage(browser)
+    const from = server.stdout.length
+    try {
+      await page.goto(baseUrl, { waitUntil: 'load', timeout: 20_000 })
+      // What pages written for the Node server do: load the client from the server itself.
+      await page.addScriptTag({ url: '/socket.io/socket.io.js' })
+      const result = await page.evaluate(
+        () =>
+          new Promise((resolve, reject) => {
+            const socket = window.io({ forceNew: true })
+            const timer = setTimeout(() => reject(new Error('no connect within 10 s')), 10_000)
+            socket.on('connect', () => {
+              clearTimeout(timer)
+              const id = socket.id
+              socket.disconnect()
+              resolve({ id, version: typeof window.io.Manager })
+            })
+            socket.on('connect_error', (err) => reject(new Error(`connect_error: ${err.message}`)))
+          }),
+      )
+      assert.ok(result.id && result.id.length > 0, 'connected with a socket id')
+      assert.equal(result.version, 'function')
+
+      const client = state.responses.find((r) => new URL(r.url).pathname === '/socket.io/socket.io.js')
+      assert.ok(client, '/socket.io/socket.io.js was not requested')
+      assert.equal(client.status, 200)
+      // Its source map and the minified bundles are there too; unknown names are 404.
+      for (const [path, status] of [
+        ['/socket.io/socket.io.js.map', 200],
+        ['/socket.io/socket.io.min.js', 200],
+        ['/socket.io/socket.io.esm.min.js', 200],
+        ['/socket.io/socket.io.nope.js', 404],
+      ]) {
+        const res = await page.request.get(new URL(path, baseUrl).href)
+        assert.equal(res.status(), status, path)
+        if (status === 200 && path.endsWith('.js')) {
+          assert.match(res.headers()['content-type'], /javascript/, `${path} content-type`)
+          assert.ok(res.headers().etag, `${path} has an ETag`)
+        }
+      }
+      assert.deepEqual(state.pageErrors.map((e) => String(e)), [], `page errors:\n${describeState(state)}`)
+    } finally {
+      await context.close()
+    }
+    // Both connections (the page's bundle and ours) are gone before the next test counts lines.
+    const CONNECTED = '[socket.io] A client connected.'
+    const DISCONNECTED = '[socket.io] A client disconnected.'
+    await waitForStdout(
+      server,
+      from,
+      (ls) => countLines(ls, CONNECTED) >= 1 && countLines(ls, DISCONNECTED) === countLines(ls, CONNECTED),
+      10_000,
+      'a disconnect line for every connect line',
+    )
+  })
+
   it('talks Socket.IO with the server: connect, join, three hellos, disconnect', { timeout: TEST_TIMEOUT_MS }, async () => {
     const CONNECTED = '[socket.io] A client connected.'
     const DISCONNECTED = '[socket.io] A client disconnected.'

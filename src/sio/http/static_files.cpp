@@ -80,10 +80,19 @@ static_lookup resolve_static(static_config const& config, std::string_view targe
             return {404, {}};
         return {200, index};
     }
-    auto const prefix = std::string_view(config.static_prefix).substr(1);
-    if (segments.front() != prefix || segments.size() < 2)
+    // The prefix may span several segments ("/api/static").
+    auto prefix = std::string_view(config.static_prefix).substr(1);
+    std::size_t matched = 0;
+    while (!prefix.empty()) {
+        auto const slash = prefix.find('/');
+        if (matched >= segments.size() || segments[matched] != prefix.substr(0, slash))
+            return {404, {}};
+        ++matched;
+        prefix = slash == std::string_view::npos ? std::string_view() : prefix.substr(slash + 1);
+    }
+    if (segments.size() <= matched)
         return {404, {}};
-    auto const relative = join_segments(segments, 1);
+    auto const relative = join_segments(segments, matched);
     for (auto const& root : config.roots) {
         if (auto file = regular_file_under(root, relative))
             return {200, std::move(*file)};

@@ -1,6 +1,7 @@
 #include "sio/socketio/server.hpp"
 
 #include "sio/engineio/server.hpp"
+#include "sio/http/static_files.hpp"
 #include "sio/socketio/client.hpp"
 #include "sio/socketio/server_state.hpp"
 
@@ -55,6 +56,16 @@ std::shared_ptr<engineio::server> server::engine() const {
 
 std::string const& server::path() const {
     return engine_->settings().path;
+}
+
+std::shared_ptr<http::request_handler> server::client_files(std::filesystem::path dist) const {
+    auto prefix = path();
+    prefix.pop_back(); // "/socket.io/" -> "/socket.io": the files are <path>socket.io*
+    return std::make_shared<http::static_files>(http::static_config{
+        .index_file = {},
+        .static_prefix = std::move(prefix),
+        .roots = {std::move(dist)},
+    });
 }
 
 nsp& server::of(std::string const& name) {

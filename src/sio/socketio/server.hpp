@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,6 +16,10 @@
 namespace sio::engineio {
 class server;
 } // namespace sio::engineio
+
+namespace sio::http {
+class request_handler;
+} // namespace sio::http
 
 namespace sio::socketio {
 
@@ -45,6 +50,14 @@ public:
     /// The Engine.IO endpoint to mount on the HTTP server at path().
     std::shared_ptr<engineio::server> engine() const;
     std::string const& path() const;
+
+    /// Node's serveClient: the socket.io-client bundles (socket.io.js, socket.io.min.js,
+    /// socket.io.esm.min.js, ... and their source maps) from `dist`, the dist folder of a
+    /// socket.io-client package, with ETags and gzip. Mount it at client_path()
+    /// ("/socket.io/socket.io"), so that pages keep their
+    /// <script src="/socket.io/socket.io.js">.
+    std::shared_ptr<http::request_handler> client_files(std::filesystem::path dist) const;
+    std::string client_path() const { return path() + "socket.io"; }
 
     /// The namespace `name` ("/chat"), created on first use.
     nsp& of(std::string const& name);

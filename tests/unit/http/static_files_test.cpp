@@ -47,6 +47,18 @@ BOOST_AUTO_TEST_CASE(page_bundle_and_public_files_resolve) {
     BOOST_TEST(r.status == 200u);
 }
 
+BOOST_AUTO_TEST_CASE(a_prefix_of_several_segments_resolves_below_it) {
+    sio::test::temp_www www;
+    auto cfg = config_for(www);
+    cfg.static_prefix = "/app/static";
+    auto r = resolve_static(cfg, "/app/static/js/bundle.js");
+    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.file == std::filesystem::canonical(www.root() / "dist/js/bundle.js"));
+    BOOST_TEST(resolve_static(cfg, "/static/js/bundle.js").status == 404u);
+    BOOST_TEST(resolve_static(cfg, "/app/js/bundle.js").status == 404u);
+    BOOST_TEST(resolve_static(cfg, "/app/static").status == 404u); // the folder itself
+}
+
 BOOST_AUTO_TEST_CASE(nothing_outside_the_served_folders_resolves) {
     sio::test::temp_www www;
     auto const cfg = config_for(www);
