@@ -710,6 +710,53 @@ describe('socket.io-client against the conformance server', { timeout: SUITE_TIM
         }
       })
 
+      itLogged(() => server, 'connection state recovery: same id, rooms, and the missed events', async () => {
+        const opts = { path: '/recovering/', reconnection: true, reconnectionDelay: 400, reconnectionDelayMax: 400 }
+        const c = new Client(url, mode, opts)
+        const d = new Client(url, mode, { path: '/recovering/' })
+        const ctx = () => ` [${c.describe()}]`
+        try {
+          await Promise.all([c.waitConnect(), d.waitConnect()])
+          const [[recoveredAtFirst]] = await c.waitFor('hello')
+          assert.equal(recoveredAtFirst, false)
+          assert.equal(c.socket.recovered, false)
+          const firstId = c.socket.id
+          assert.equal(await c.socket.timeout(EVENT_TIMEOUT_MS).emitWithAck('join', 'r'), true)
+          await d.socket.timeout(EVENT_TIMEOUT_MS).emitWithAck('shout', 'r', 'one')
+          await c.waitFor('news')
+
+          // The connection drops (not a disconnect by the app): the client reconnects.
+          const dropped = new Promise((resolve) => c.socket.once('disconnect', resolve))
+          c.socket.io.engine.close()
+          // ("forced close" on this side; the server sees its transport close.)
+          await withTimeout(dropped, EVENT_TIMEOUT_MS, () => `no disconnect${ctx()}`)
+          await d.socket.timeout(EVENT_TIMEOUT_MS).emitWithAck('shout', 'r', 'two')
+          await d.socket.timeout(EVENT_TIMEOUT_MS).emitWithAck('shout', 'r', 'three')
+
+          await withTimeout(
+            new Promise((resolve) => (c.socket.connected ? resolve() : c.socket.once('connect', resolve))),
+            EVENT_TIMEOUT_MS,
+            () => `did not reconnect${ctx()}`,
+          )
+          assert.equal(c.socket.recovered, true, `recovered${ctx()}`)
+          assert.equal(c.socket.id, firstId, `the same socket id${ctx()}`)
+          const news = await c.waitFor('news', 3)
+          // The client hands the offset to handlers as a last argument (as with Node).
+          assert.deepEqual(news.map((args) => args[0]), ['one', 'two', 'three'], `news${ctx()}`)
+          const hellos = await c.waitFor('hello', 2)
+          assert.equal(hellos[1][0], true, `hello after recovery${ctx()}`)
+
+          // Still in its room.
+          await d.socket.timeout(EVENT_TIMEOUT_MS).emitWithAck('shout', 'r', 'four')
+          const more = await c.waitFor('news', 4)
+          assert.equal(more[3][0], 'four')
+          assertAlive(server)
+        } finally {
+          c.disconnect()
+          d.disconnect()
+        }
+      })
+
       itLogged(() => server, 'connects to /custom and is refused on /nope', async () => {
         const custom = new Client(`${url}/custom`, mode, { auth: { token: 'xyz' } })
         const nope = new Client(`${url}/nope`, mode)

@@ -6,6 +6,7 @@
 // rest with {"message":"unauthorized","data":{"reason":"bad token"}}. On /auth, the event
 // `survey` (question, timeout ms) asks every socket of /auth for an acknowledgement and
 // answers the asker with `survey-result` (timed out?, the answers' first arguments).
+// /recovering/ is a second Socket.IO server with connection state recovery (see below).
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/run.hpp"
@@ -133,6 +134,29 @@ int main(int argc, char** argv) {
     io.of("/custom").on_connection(
         [](std::shared_ptr<socketio::socket> const& s) { s->emit("auth", s->auth()); });
     server.mount(io.path(), io.engine());
+
+    // A second Socket.IO server at /recovering/ with connection state recovery (it changes
+    // what every event carries, so it stays out of the suites' way): greets with `hello`
+    // (recovered?); `join` (room) acks true; `shout` (room, payload) emits `news` to the room.
+    socketio::server_options recovering_options;
+    recovering_options.engine = suite_config("/recovering/");
+    recovering_options.engine.ping_interval = std::chrono::milliseconds(2000);
+    recovering_options.engine.ping_timeout = std::chrono::milliseconds(2000);
+    recovering_options.connection_state_recovery.enabled = true;
+    socketio::server recovering{recovering_options};
+    recovering.on_connection([&recovering](std::shared_ptr<socketio::socket> const& s) {
+        s->emit("hello", s->recovered());
+        s->on("join", [](socketio::socket& self, socketio::event& ev) {
+            self.join(ev.arg<std::string>(0).value_or(""));
+            ev.ack(true);
+        });
+        s->on("shout", [&recovering](socketio::socket&, socketio::event& ev) {
+            recovering.to(ev.arg<std::string>(0).value_or(""))
+                .emit("news", ev.args().size() > 1 ? ev.args()[1] : boost::json::value());
+            ev.ack(true);
+        });
+    });
+    server.mount(recovering.path(), recovering.engine());
 
     auto const ep = server.start();
     log::out(fmt::format("conformance server on http://127.0.0.1:{} (/engine.io/ echo, "

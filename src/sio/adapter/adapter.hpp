@@ -4,6 +4,9 @@
 
 #include "sio/socketio/packet.hpp"
 
+#include <boost/json/value.hpp>
+
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +23,21 @@ struct broadcast_options {
     std::set<room> except;
     bool is_volatile = false; ///< may be dropped for a slow client
     bool local = false;       ///< this server only (matters once there are several)
+};
+
+/// What a socket leaves behind when its connection drops.
+struct persisted_session {
+    socket_id sid;
+    std::string pid;         ///< the private id the client proves itself with
+    std::vector<room> rooms; ///< including its own (its id)
+    boost::json::value data; ///< the application's socket data
+};
+
+struct restored_session {
+    persisted_session session;
+    /// The packets broadcast to its rooms after the client's offset, oldest first; each
+    /// carries its offset as its last argument.
+    std::vector<socketio::packet> missed;
 };
 
 /// What the adapter hands the namespace: the local targets of one broadcast.
@@ -47,6 +65,15 @@ public:
     virtual std::vector<socket_id> sockets(broadcast_options const& opts) const = 0;
     virtual std::set<room> socket_rooms(socket_id const& id) const = 0;
     virtual std::vector<room> rooms() const = 0;
+
+    // Connection state recovery (a no-op unless the adapter was made with it).
+    /// Whether broadcasts are kept and stamped with offsets.
+    virtual bool recovers() const { return false; }
+    virtual void persist_session(persisted_session) {}
+    virtual std::optional<restored_session> restore_session(std::string const& /*pid*/,
+                                                            std::string const& /*offset*/) {
+        return std::nullopt;
+    }
 };
 
 } // namespace sio::adapter

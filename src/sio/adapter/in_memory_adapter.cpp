@@ -1,6 +1,15 @@
 #include "sio/adapter/in_memory_adapter.hpp"
 
+#include "sio/engineio/handshake.hpp"
+
 namespace sio::adapter {
+
+in_memory_adapter::in_memory_adapter(local_delivery& delivery,
+                                     std::optional<std::chrono::milliseconds> recovery)
+    : delivery_(delivery) {
+    if (recovery)
+        store_.emplace(*recovery, engineio::generate_sid().substr(0, 8));
+}
 
 void in_memory_adapter::add_all(socket_id const& id, std::vector<room> const& rooms) {
     std::lock_guard lock(mutex_);
@@ -98,13 +107,32 @@ std::vector<socket_id> in_memory_adapter::targets(broadcast_options const& opts)
 
 void in_memory_adapter::broadcast(socketio::packet const& p, broadcast_options const& opts) {
     std::vector<socket_id> to;
+    std::optional<socketio::packet> stamped; // with its recovery offset
     {
         // Copy the targets out and deliver without the lock: delivery may re-enter.
         std::lock_guard lock(mutex_);
         to = targets(opts);
+        if (store_ && session_store::keeps(p, opts)) {
+            stamped = p;
+            store_->record(*stamped, opts, session_store::clock::now());
+        }
     }
     if (!to.empty())
-        delivery_.deliver(to, p, opts.is_volatile);
+        delivery_.deliver(to, stamped ? *stamped : p, opts.is_volatile);
+}
+
+void in_memory_adapter::persist_session(persisted_session s) {
+    std::lock_guard lock(mutex_);
+    if (store_)
+        store_->persist(std::move(s), session_store::clock::now());
+}
+
+std::optional<restored_session> in_memory_adapter::restore_session(std::string const& pid,
+                                                                   std::string const& offset) {
+    std::lock_guard lock(mutex_);
+    if (!store_)
+        return std::nullopt;
+    return store_->restore(pid, offset, session_store::clock::now());
 }
 
 std::vector<socket_id> in_memory_adapter::sockets(broadcast_options const& opts) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sio/adapter/adapter.hpp"
+#include "sio/adapter/session_store.hpp"
 
 #include <mutex>
 #include <unordered_map>
@@ -11,8 +12,10 @@ namespace sio::adapter {
 
 class in_memory_adapter final : public adapter {
 public:
-    explicit in_memory_adapter(local_delivery& delivery)
-        : delivery_(delivery) {}
+    /// With `recovery`, broadcasts and dropped sessions are kept that long for connection
+    /// state recovery.
+    explicit in_memory_adapter(local_delivery& delivery,
+                               std::optional<std::chrono::milliseconds> recovery = std::nullopt);
 
     void add_all(socket_id const& id, std::vector<room> const& rooms) override;
     void del(socket_id const& id, room const& r) override;
@@ -21,6 +24,10 @@ public:
     std::vector<socket_id> sockets(broadcast_options const& opts) const override;
     std::set<room> socket_rooms(socket_id const& id) const override;
     std::vector<room> rooms() const override;
+    bool recovers() const override { return store_.has_value(); }
+    void persist_session(persisted_session s) override;
+    std::optional<restored_session> restore_session(std::string const& pid,
+                                                    std::string const& offset) override;
 
 private:
     /// Target computation; the caller holds mutex_.
@@ -32,6 +39,7 @@ private:
     mutable std::mutex mutex_;
     std::unordered_map<room, std::unordered_set<socket_id>> rooms_;
     std::unordered_map<socket_id, std::set<room>> sids_;
+    std::optional<session_store> store_;
 };
 
 } // namespace sio::adapter

@@ -135,8 +135,36 @@ void client::connect(packet p) {
         log::info("socket.io: CONNECT to unknown namespace {:?} refused", p.nsp);
         return refuse(p.nsp, connect_error{"Invalid namespace", std::nullopt});
     }
-    auto s =
-        std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(), auth);
+    auto const& recovery = server_->options.connection_state_recovery;
+    if (recovery.enabled) {
+        if (auto restored = try_restore(*ns, auth)) {
+            log::debug("socket.io: connection state of {} recovered ({} missed packets)",
+                       restored->session.sid, restored->missed.size());
+            auto s =
+                std::make_shared<socket>(std::move(restored->session.sid), ns, session_,
+                                         weak_from_this(), auth, std::move(restored->session.pid));
+            s->restore(std::move(restored->session.data));
+            auto rejoin =
+                [weak = weak_from_this(), s, ns, rooms = std::move(restored->session.rooms),
+                 missed = std::move(restored->missed)](std::optional<connect_error> refused) {
+                    auto self = weak.lock();
+                    if (!self)
+                        return;
+                    std::erase(self->pending_, ns->name());
+                    if (self->closed_)
+                        return;
+                    if (refused)
+                        return self->refuse(ns->name(), *refused);
+                    self->join(s, ns, rooms, missed);
+                };
+            pending_.push_back(p.nsp);
+            if (recovery.skip_middlewares)
+                return rejoin(std::nullopt);
+            return ns->run_middleware(s, std::move(rejoin));
+        }
+    }
+    auto s = std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(),
+                                      auth, recovery.enabled ? engineio::generate_sid() : "");
     pending_.push_back(p.nsp);
     // Runs on this session's executor: at once when every middleware answers synchronously,
     // later when one answers from elsewhere.
@@ -172,16 +200,36 @@ void client::refuse(std::string const& nsp_name, connect_error const& e) {
     session_->send(engineio::make_text_message(encode_text(answer)));
 }
 
-void client::join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns) {
+std::optional<adapter::restored_session> client::try_restore(nsp& ns,
+                                                             boost::json::value const& auth) {
+    // The client sends its private id and last offset only when it had a session.
+    auto const* fields = auth.if_object();
+    auto const* pid = fields ? fields->if_contains("pid") : nullptr;
+    auto const* offset = fields ? fields->if_contains("offset") : nullptr;
+    if (!pid || !offset || !pid->is_string() || !offset->is_string())
+        return std::nullopt;
+    return ns.get_adapter().restore_session(std::string(pid->as_string()),
+                                            std::string(offset->as_string()));
+}
+
+void client::join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
+                  std::vector<std::string> const& rooms, std::vector<packet> const& missed) {
     sockets_.emplace(ns->name(), s);
     ns->add(s);
+    if (!rooms.empty())
+        s->join(rooms);
     connect_timer_.reset(); // cancels it
 
     packet answer;
     answer.type = packet_type::connect;
     answer.nsp = ns->name();
-    answer.data = boost::json::object{{"sid", s->id()}};
+    boost::json::object data{{"sid", s->id()}};
+    if (!s->pid().empty())
+        data["pid"] = s->pid();
+    answer.data = std::move(data);
     s->send_packet(answer);
+    for (auto const& p : missed)
+        s->send_packet(p);
     ns->notify_connection(s);
 }
 

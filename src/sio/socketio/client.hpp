@@ -2,6 +2,7 @@
 // events to sockets, and ends them all when the session closes.
 #pragma once
 
+#include "sio/adapter/adapter.hpp"
 #include "sio/engineio/handler.hpp"
 #include "sio/socketio/packet.hpp"
 
@@ -46,7 +47,12 @@ private:
     void connect(packet p);
     /// CONNECT_ERROR {"message", "data"} for this namespace.
     void refuse(std::string const& nsp_name, connect_error const& e);
-    void join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns);
+    /// Joins: the socket enters the namespace (and `rooms`, when recovered), the client
+    /// gets CONNECT, then the `missed` packets, then the connection handlers run.
+    void join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
+              std::vector<std::string> const& rooms = {}, std::vector<packet> const& missed = {});
+    /// Connection state recovery: the session the CONNECT's pid and offset name, if any.
+    std::optional<adapter::restored_session> try_restore(nsp& ns, boost::json::value const& auth);
     void fail(std::string_view why);
 
     std::shared_ptr<server_state> server_;

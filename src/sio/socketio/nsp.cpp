@@ -198,9 +198,9 @@ void broadcast_operator::disconnect_sockets(bool close) const {
 
 // --- nsp -----------------------------------------------------------------------------------
 
-nsp::nsp(std::string name)
+nsp::nsp(std::string name, std::optional<std::chrono::milliseconds> recovery)
     : name_(std::move(name))
-    , adapter_(std::make_unique<adapter::in_memory_adapter>(*this)) {}
+    , adapter_(std::make_unique<adapter::in_memory_adapter>(*this, recovery)) {}
 
 nsp::~nsp() = default;
 

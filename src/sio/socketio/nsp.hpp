@@ -101,7 +101,9 @@ private:
 /// Thread safety: use(), on_connection() before the server starts; the rest from any thread.
 class nsp : public adapter::local_delivery, public std::enable_shared_from_this<nsp> {
 public:
-    explicit nsp(std::string name);
+    /// With `recovery`, its adapter keeps state for connection state recovery that long.
+    explicit nsp(std::string name,
+                 std::optional<std::chrono::milliseconds> recovery = std::nullopt);
     ~nsp() override;
 
     std::string const& name() const { return name_; }

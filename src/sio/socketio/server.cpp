@@ -20,7 +20,7 @@ std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::
         return it->second;
     for (auto const& d : dynamic_) {
         if (d.accept(name, auth)) {
-            auto ns = std::make_shared<nsp>(name);
+            auto ns = std::make_shared<nsp>(name, recovery());
             d.setup(*ns);
             namespaces_.emplace(name, ns);
             return ns;
@@ -33,7 +33,8 @@ nsp& server_state::of(std::string const& name) {
     std::lock_guard lock(mutex_);
     auto& slot = namespaces_[name.empty() || name.front() != '/' ? "/" + name : name];
     if (!slot)
-        slot = std::make_shared<nsp>(name.empty() || name.front() != '/' ? "/" + name : name);
+        slot = std::make_shared<nsp>(name.empty() || name.front() != '/' ? "/" + name : name,
+                                     recovery());
     return *slot;
 }
 

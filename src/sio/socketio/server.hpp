@@ -23,8 +23,19 @@ class request_handler;
 
 namespace sio::socketio {
 
+/// Node's connectionStateRecovery: a client that lost its connection and comes back within
+/// `max_disconnection_duration` gets its socket id, rooms and data back, and the events
+/// broadcast to it meanwhile. Costs memory: every event broadcast in that window is kept.
+struct recovery_options {
+    bool enabled = false;
+    std::chrono::milliseconds max_disconnection_duration{120000};
+    /// Recovered sockets do not run the connect middleware again.
+    bool skip_middlewares = true;
+};
+
 struct server_options {
     server_options() { engine.path = "/socket.io/"; }
+    recovery_options connection_state_recovery;
     engineio::config engine;
     /// A connection that joins no namespace within this time is closed.
     std::chrono::milliseconds connect_timeout{45000};

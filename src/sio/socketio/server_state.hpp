@@ -26,6 +26,13 @@ public:
 
     server_options const options;
 
+    /// How long namespaces keep state for recovery, when it is on.
+    std::optional<std::chrono::milliseconds> recovery() const {
+        if (!options.connection_state_recovery.enabled)
+            return std::nullopt;
+        return options.connection_state_recovery.max_disconnection_duration;
+    }
+
 private:
     struct dynamic {
         namespace_predicate accept;

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace sio::socketio {
 
@@ -58,12 +59,18 @@ struct socket::event_hooks {
 };
 
 socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
-               std::weak_ptr<client> owner, boost::json::value auth)
+               std::weak_ptr<client> owner, boost::json::value auth, std::string pid)
     : id_(std::move(id))
     , nsp_(std::move(ns))
     , session_(std::move(session))
     , client_(std::move(owner))
-    , auth_(auth.is_null() ? boost::json::value(boost::json::object{}) : std::move(auth)) {}
+    , auth_(auth.is_null() ? boost::json::value(boost::json::object{}) : std::move(auth))
+    , pid_(std::move(pid)) {}
+
+void socket::restore(boost::json::value data) {
+    data_ = std::move(data);
+    recovered_ = true;
+}
 
 socket::~socket() = default;
 
@@ -126,7 +133,17 @@ void socket::send_packet(packet const& p, bool is_volatile) {
 }
 
 void socket::emit_payload(std::string_view event_name, payload p, bool is_volatile) {
-    send_packet(make_event_packet(nsp_name(), event_name, std::move(p)), is_volatile);
+    auto packet = make_event_packet(nsp_name(), event_name, std::move(p));
+    auto& adapter = nsp_->get_adapter();
+    if (adapter.recovers() && !is_volatile) {
+        // Through the adapter, as Node does, so the event gets an offset and is kept for a
+        // reconnection: a broadcast to this socket's own room.
+        adapter::broadcast_options to_me;
+        to_me.rooms.insert(id_);
+        adapter.broadcast(packet, to_me);
+        return;
+    }
+    send_packet(packet, is_volatile);
 }
 
 void socket::emit_with_ack(std::string_view event_name, payload p,
@@ -266,6 +283,15 @@ void socket::on_closed(std::string_view reason) {
     if (!connected_)
         return;
     connected_ = false;
+    // Node's RECOVERABLE_DISCONNECT_REASONS: the connection was lost, not ended on purpose.
+    static constexpr std::array<std::string_view, 6> recoverable{
+        "transport error", "transport close",      "forced close",
+        "ping timeout",    "server shutting down", "forced server close"};
+    auto& adapter = nsp_->get_adapter();
+    if (adapter.recovers() && std::ranges::find(recoverable, reason) != recoverable.end()) {
+        auto const rooms = adapter.socket_rooms(id_);
+        adapter.persist_session({id_, pid_, {rooms.begin(), rooms.end()}, data_});
+    }
     nsp_->remove(*this);
     auto acks = std::move(acks_);
     acks_.clear();

@@ -85,8 +85,9 @@ using ack_callback = std::function<void(ack_result)>;
 /// (the socket's strand). Handlers run on the socket's strand.
 class socket : public std::enable_shared_from_this<socket> {
 public:
+    /// `pid`: the private id for connection state recovery (empty when it is off).
     socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
-           std::weak_ptr<client> owner, boost::json::value auth);
+           std::weak_ptr<client> owner, boost::json::value auth, std::string pid = {});
     ~socket();
 
     std::string const& id() const { return id_; }
@@ -99,6 +100,9 @@ public:
     /// Free for the application (Node's socket.data). Strand only.
     boost::json::value& data() { return data_; }
     bool connected() const { return connected_; }
+    /// Whether connection state recovery gave this socket back its id, rooms and data (and
+    /// sent it the events it missed) after a lost connection.
+    bool recovered() const { return recovered_; }
     /// The executor of the socket's strand.
     net::any_io_executor const& get_executor() const;
 
@@ -145,6 +149,9 @@ public:
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(std::string_view reason);
     void send_packet(packet const& p, bool is_volatile = false);
+    std::string const& pid() const { return pid_; }
+    /// Takes back a persisted session's data and marks the socket recovered.
+    void restore(boost::json::value data);
     /// The Engine.IO session carrying this socket (broadcasts queue on it directly).
     std::shared_ptr<engineio::session> const& transport() const { return session_; }
 
@@ -162,7 +169,9 @@ private:
     std::weak_ptr<client> client_;
     boost::json::value auth_;
     boost::json::value data_;
+    std::string pid_;
     bool connected_ = true;
+    bool recovered_ = false;
 
     /// Few per socket: a vector is smaller than a hash map and as fast to search.
     std::vector<std::pair<std::string, event_handler>> handlers_;
