@@ -191,6 +191,24 @@ awaitable<std::string> next_text(ws_client& ws) {
     co_return f ? f->data : std::string("<closed>");
 }
 
+/// One step of a conversation: a frame to send, then how many frames to collect.
+struct step {
+    std::string send;
+    int replies;
+};
+
+/// Opens a WebSocket session and goes through `steps`; returns every frame collected.
+awaitable<std::vector<std::string>> converse(tcp::endpoint at, std::vector<step> steps) {
+    auto ws = co_await open_session(at);
+    std::vector<std::string> out;
+    for (auto const& s : steps) {
+        co_await ws->send_text(s.send);
+        for (int i = 0; i < s.replies; ++i)
+            out.push_back(co_await next_text(*ws));
+    }
+    co_return out;
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(socketio_server, sio_fixture)
@@ -249,24 +267,15 @@ BOOST_AUTO_TEST_CASE(client_acks_and_binary_round_trip) {
 }
 
 BOOST_AUTO_TEST_CASE(event_middleware_rewrites_or_refuses_before_the_handlers) {
-    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
-        auto ws = co_await open_session(at);
-        co_await ws->send_text("40");
-        co_await next_text(*ws);
-        std::vector<std::string> out;
-        co_await ws->send_text(R"(421["echo","rewrite-me",2])");
-        out.push_back(co_await next_text(*ws));
-        // Refused: no handler, no ack; the error handler hears of it.
-        co_await ws->send_text(R"(422["forbidden","x"])");
-        out.push_back(co_await next_text(*ws));
-        co_await ws->send_text(R"(423["echo","after"])");
-        out.push_back(co_await next_text(*ws));
-        co_return out;
-    }(ep));
-    BOOST_TEST_REQUIRE(frames.size() == 3u);
-    BOOST_TEST(frames[0] == R"(431["rewritten",2])");
-    BOOST_TEST(frames[1] == R"(42["error-seen","not allowed"])");
-    BOOST_TEST(frames[2] == R"(433["after"])");
+    // Refused: no handler, no ack; the error handler hears of it.
+    auto const frames = io.run(converse(ep, {{"40", 1},
+                                             {R"(421["echo","rewrite-me",2])", 1},
+                                             {R"(422["forbidden","x"])", 1},
+                                             {R"(423["echo","after"])", 1}}));
+    BOOST_TEST_REQUIRE(frames.size() == 4u);
+    BOOST_TEST(frames[1] == R"(431["rewritten",2])");
+    BOOST_TEST(frames[2] == R"(42["error-seen","not allowed"])");
+    BOOST_TEST(frames[3] == R"(433["after"])");
 }
 
 BOOST_AUTO_TEST_CASE(server_acks_answered_and_timed_out) {
@@ -488,16 +497,8 @@ BOOST_AUTO_TEST_CASE(middleware_sees_the_handshake_request) {
 }
 
 BOOST_AUTO_TEST_CASE(asynchronous_middleware_answers_later_from_another_thread) {
-    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
-        auto ws = co_await open_session(at);
-        std::vector<std::string> out;
-        co_await ws->send_text(R"(40/later,{"token":"nope"})");
-        out.push_back(co_await next_text(*ws));
-        co_await ws->send_text(R"(40/later,{"token":"ok"})");
-        out.push_back(co_await next_text(*ws));
-        out.push_back(co_await next_text(*ws));
-        co_return out;
-    }(ep));
+    auto const frames = io.run(
+        converse(ep, {{R"(40/later,{"token":"nope"})", 1}, {R"(40/later,{"token":"ok"})", 2}}));
     BOOST_TEST_REQUIRE(frames.size() == 3u);
     BOOST_TEST(frames[0] == R"(44/later,{"message":"refused later","data":{"code":7}})");
     BOOST_TEST(frames[1].starts_with("40/later,{\"sid\":\""));
@@ -506,18 +507,9 @@ BOOST_AUTO_TEST_CASE(asynchronous_middleware_answers_later_from_another_thread) 
 }
 
 BOOST_AUTO_TEST_CASE(coroutine_middleware_lets_in_refuses_or_fails_cleanly) {
-    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
-        auto ws = co_await open_session(at);
-        std::vector<std::string> out;
-        co_await ws->send_text(R"(40/coro,{"token":"no"})");
-        out.push_back(co_await next_text(*ws));
-        co_await ws->send_text(R"(40/coro,{"token":"boom"})");
-        out.push_back(co_await next_text(*ws));
-        co_await ws->send_text(R"(40/coro,{"token":"ok"})");
-        out.push_back(co_await next_text(*ws));
-        out.push_back(co_await next_text(*ws));
-        co_return out;
-    }(ep));
+    auto const frames = io.run(converse(ep, {{R"(40/coro,{"token":"no"})", 1},
+                                             {R"(40/coro,{"token":"boom"})", 1},
+                                             {R"(40/coro,{"token":"ok"})", 2}}));
     BOOST_TEST_REQUIRE(frames.size() == 4u);
     BOOST_TEST(frames[0] == R"(44/coro,{"message":"denied"})");
     // The exception's text stays in the server's log.

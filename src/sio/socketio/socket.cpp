@@ -288,11 +288,16 @@ void socket::on_closed(std::string_view reason) {
         "transport error", "transport close",      "forced close",
         "ping timeout",    "server shutting down", "forced server close"};
     auto& adapter = nsp_->get_adapter();
+    std::optional<adapter::persisted_session> kept;
     if (adapter.recovers() && std::ranges::find(recoverable, reason) != recoverable.end()) {
         auto const rooms = adapter.socket_rooms(id_);
-        adapter.persist_session({id_, pid_, {rooms.begin(), rooms.end()}, data_});
+        kept = adapter::persisted_session{id_, pid_, {rooms.begin(), rooms.end()}, data_};
     }
     nsp_->remove(*this);
+    // Only once this socket has left: a client restoring the session at once (from another
+    // thread) must not have its new socket's rooms removed by this one's leaving.
+    if (kept)
+        adapter.persist_session(std::move(*kept));
     auto acks = std::move(acks_);
     acks_.clear();
     for (auto& [id, pending] : acks) {
