@@ -54,7 +54,7 @@ void client::start() {
     connect_timer_->expires_after(server_->options.connect_timeout);
     connect_timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
         auto self = weak.lock();
-        if (ec || !self || !self->sockets_.empty() || self->closed_)
+        if (ec || !self || self->joined_any() || self->closed_)
             return;
         log::info("socket.io: no namespace joined within {} ms: closing",
                   self->server_->options.connect_timeout.count());
@@ -94,7 +94,7 @@ void client::handle(packet p) {
         return fail("CONNECT_ERROR from a client");
 
     auto const it = sockets_.find(p.nsp);
-    if (it == sockets_.end())
+    if (it == sockets_.end() || !it->second) // unknown, or still waiting for middleware
         return fail(fmt::format("packet for namespace {:?}, which it has not joined", p.nsp));
     auto s = it->second; // keep it alive through its handlers
 
@@ -127,7 +127,7 @@ void client::handle(packet p) {
 }
 
 void client::connect(packet p) {
-    if (sockets_.contains(p.nsp) || std::ranges::find(pending_, p.nsp) != pending_.end())
+    if (sockets_.contains(p.nsp)) // joined, or waiting for middleware
         return fail(fmt::format("a second CONNECT to {:?}", p.nsp));
     auto const auth = p.data.value_or(boost::json::object{});
     auto ns = server_->lookup(p.nsp, auth);
@@ -150,14 +150,14 @@ void client::connect(packet p) {
                     auto self = weak.lock();
                     if (!self)
                         return;
-                    std::erase(self->pending_, ns->name());
+                    self->settle(ns->name());
                     if (self->closed_)
                         return;
                     if (refused)
                         return self->refuse(ns->name(), *refused);
                     self->join(s, ns, rooms, missed);
                 };
-            pending_.push_back(p.nsp);
+            sockets_.emplace(p.nsp, nullptr);
             if (recovery.skip_middlewares)
                 return rejoin(std::nullopt);
             return ns->run_middleware(s, std::move(rejoin));
@@ -165,14 +165,14 @@ void client::connect(packet p) {
     }
     auto s = std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(),
                                       auth, recovery.enabled ? engineio::generate_sid() : "");
-    pending_.push_back(p.nsp);
+    sockets_.emplace(p.nsp, nullptr); // pending: the middleware decides
     // Runs on this session's executor: at once when every middleware answers synchronously,
     // later when one answers from elsewhere.
     auto decided = [weak = weak_from_this(), s, ns](std::optional<connect_error> refused) {
         auto self = weak.lock();
         if (!self)
             return;
-        std::erase(self->pending_, ns->name());
+        self->settle(ns->name());
         if (self->closed_) {
             log::debug("socket.io: middleware of {:?} answered after the connection closed",
                        ns->name());
@@ -233,6 +233,15 @@ void client::join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& 
     ns->notify_connection(s);
 }
 
+bool client::joined_any() const {
+    return std::ranges::any_of(sockets_, [](auto const& entry) { return entry.second != nullptr; });
+}
+
+void client::settle(std::string const& nsp_name) {
+    if (auto it = sockets_.find(nsp_name); it != sockets_.end() && !it->second)
+        sockets_.erase(it);
+}
+
 void client::forget(socket const& s) {
     if (auto it = sockets_.find(s.nsp_name()); it != sockets_.end() && it->second.get() == &s)
         sockets_.erase(it);
@@ -243,8 +252,10 @@ void client::on_close(engineio::disconnect_reason reason) {
     connect_timer_.reset();
     auto sockets = std::move(sockets_);
     sockets_.clear();
-    for (auto& [name, s] : sockets)
-        s->on_closed(reason_for(reason));
+    for (auto& [name, s] : sockets) {
+        if (s) // not one still waiting for middleware
+            s->on_closed(reason_for(reason));
+    }
 }
 
 } // namespace sio::socketio

@@ -54,13 +54,16 @@ private:
     /// Connection state recovery: the session the CONNECT's pid and offset name, if any.
     std::optional<adapter::restored_session> try_restore(nsp& ns, boost::json::value const& auth);
     void fail(std::string_view why);
+    /// Whether some namespace is joined (not only waiting for middleware).
+    bool joined_any() const;
+    /// Ends the wait for middleware on this namespace (before joining or refusing).
+    void settle(std::string const& nsp_name);
 
     std::shared_ptr<server_state> server_;
     std::shared_ptr<engineio::session> session_;
     decoder decoder_;
+    /// Joined namespaces; a null socket while a CONNECT waits for middleware.
     std::unordered_map<std::string, std::shared_ptr<socket>> sockets_;
-    /// Namespaces whose CONNECT waits for middleware (a vector: usually empty).
-    std::vector<std::string> pending_;
     /// Until the first namespace is joined (then freed: idle connections stay small).
     std::unique_ptr<boost::asio::steady_timer> connect_timer_;
     bool closed_ = false;

@@ -53,10 +53,22 @@ struct socket::pending_ack {
     }
 };
 
-struct socket::event_hooks {
+struct socket::extras {
     std::vector<event_middleware> middlewares;
     std::vector<error_handler> error_handlers;
+    std::string pid;
 };
+
+socket::extras& socket::ensure_extras() {
+    if (!extras_)
+        extras_ = std::make_unique<extras>();
+    return *extras_;
+}
+
+std::string const& socket::pid() const {
+    static std::string const none;
+    return extras_ ? extras_->pid : none;
+}
 
 socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
                std::weak_ptr<client> owner, boost::json::value auth, std::string pid)
@@ -64,8 +76,10 @@ socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio
     , nsp_(std::move(ns))
     , session_(std::move(session))
     , client_(std::move(owner))
-    , auth_(auth.is_null() ? boost::json::value(boost::json::object{}) : std::move(auth))
-    , pid_(std::move(pid)) {}
+    , auth_(auth.is_null() ? boost::json::value(boost::json::object{}) : std::move(auth)) {
+    if (!pid.empty())
+        ensure_extras().pid = std::move(pid);
+}
 
 void socket::restore(boost::json::value data) {
     data_ = std::move(data);
@@ -104,15 +118,11 @@ void socket::on_any(event_handler handler) {
 }
 
 void socket::use(event_middleware mw) {
-    if (!hooks_)
-        hooks_ = std::make_unique<event_hooks>();
-    hooks_->middlewares.push_back(std::move(mw));
+    ensure_extras().middlewares.push_back(std::move(mw));
 }
 
 void socket::on_error(error_handler handler) {
-    if (!hooks_)
-        hooks_ = std::make_unique<event_hooks>();
-    hooks_->error_handlers.push_back(std::move(handler));
+    ensure_extras().error_handlers.push_back(std::move(handler));
 }
 
 void socket::on_disconnect(disconnect_handler handler) {
@@ -196,8 +206,8 @@ void socket::dispatch_ack(std::uint64_t id, payload args) {
 void socket::dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id) {
     event ev(shared_from_this(), std::move(name), std::move(args), id);
     try {
-        if (hooks_ && !hooks_->middlewares.empty()) {
-            for (auto const& mw : hooks_->middlewares) {
+        if (extras_ && !extras_->middlewares.empty()) {
+            for (auto const& mw : extras_->middlewares) {
                 if (auto refused = mw(*this, ev))
                     return refuse_event(ev, *refused);
             }
@@ -215,14 +225,14 @@ void socket::dispatch_event(std::string name, payload args, std::optional<std::u
 }
 
 void socket::refuse_event(event const& ev, std::string_view message) {
-    if (!hooks_ || hooks_->error_handlers.empty()) {
+    if (!extras_ || extras_->error_handlers.empty()) {
         // As Node warns of a missing error handler: the refusal would go unnoticed.
         log::warn("socket.io {}: event {:?} refused by middleware ({}) and no error handler", id_,
                   ev.name(), message);
         return;
     }
     log::debug("socket.io {}: event {:?} refused by middleware: {}", id_, ev.name(), message);
-    auto const handlers = hooks_->error_handlers; // a handler may add another
+    auto const handlers = extras_->error_handlers; // a handler may add another
     for (auto const& h : handlers)
         h(*this, message);
 }
@@ -291,7 +301,7 @@ void socket::on_closed(std::string_view reason) {
     std::optional<adapter::persisted_session> kept;
     if (adapter.recovers() && std::ranges::find(recoverable, reason) != recoverable.end()) {
         auto const rooms = adapter.socket_rooms(id_);
-        kept = adapter::persisted_session{id_, pid_, {rooms.begin(), rooms.end()}, data_};
+        kept = adapter::persisted_session{id_, pid(), {rooms.begin(), rooms.end()}, data_};
     }
     nsp_->remove(*this);
     // Only once this socket has left: a client restoring the session at once (from another
@@ -318,7 +328,10 @@ void socket::on_closed(std::string_view reason) {
     net::post(get_executor(), [self = shared_from_this()] {
         self->handlers_.clear();
         self->any_handlers_.clear();
-        self->hooks_.reset();
+        if (self->extras_) {
+            self->extras_->middlewares.clear();
+            self->extras_->error_handlers.clear();
+        }
     });
 }
 

@@ -149,7 +149,8 @@ public:
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(std::string_view reason);
     void send_packet(packet const& p, bool is_volatile = false);
-    std::string const& pid() const { return pid_; }
+    /// The private id for connection state recovery; empty when it is off.
+    std::string const& pid() const;
     /// Takes back a persisted session's data and marks the socket recovered.
     void restore(boost::json::value data);
     /// The Engine.IO session carrying this socket (broadcasts queue on it directly).
@@ -169,7 +170,6 @@ private:
     std::weak_ptr<client> client_;
     boost::json::value auth_;
     boost::json::value data_;
-    std::string pid_;
     bool connected_ = true;
     bool recovered_ = false;
 
@@ -177,9 +177,11 @@ private:
     std::vector<std::pair<std::string, event_handler>> handlers_;
     std::vector<event_handler> any_handlers_;
     std::vector<disconnect_handler> disconnect_handlers_;
-    /// Middleware and error handlers, made on first use: most sockets have none.
-    struct event_hooks;
-    std::unique_ptr<event_hooks> hooks_;
+    /// Event middleware, error handlers and the recovery pid, made on first use: most
+    /// sockets have none of them, and every byte counts per idle connection.
+    struct extras;
+    extras& ensure_extras();
+    std::unique_ptr<extras> extras_;
     std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };
 
