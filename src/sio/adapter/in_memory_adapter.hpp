@@ -40,6 +40,7 @@ private:
     std::unordered_map<room, std::unordered_set<socket_id>> rooms_;
     std::unordered_map<socket_id, std::set<room>> sids_;
     std::optional<session_store> store_;
+    std::recursive_mutex order_mutex_; ///< recovery only: offsets reach clients in order
 };
 
 } // namespace sio::adapter

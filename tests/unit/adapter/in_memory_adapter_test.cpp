@@ -3,8 +3,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace sio;
@@ -122,6 +124,41 @@ BOOST_AUTO_TEST_CASE(own_rooms_are_implied_and_can_be_left_or_shared) {
     auto rooms = adapter.rooms();
     std::sort(rooms.begin(), rooms.end());
     BOOST_TEST((rooms == std::vector<room>{"a", "b", "c", "d", "games", "lobby"}));
+}
+
+BOOST_AUTO_TEST_CASE(with_recovery_offsets_are_handed_over_in_their_order) {
+    // Two threads broadcast at once; each client must see offsets in increasing order, or
+    // one that drops after a later offset would never be sent the earlier one.
+    struct ordered_delivery final : local_delivery {
+        void deliver(std::vector<socket_id> const&, socketio::packet const& p, bool) override {
+            auto const offset = std::string(p.data->as_array().back().as_string());
+            auto const number = std::stoull(offset.substr(offset.find('-') + 1));
+            // Hand-overs of uneven length, as real deliveries are: a broadcast stamped
+            // later could otherwise overtake one stamped earlier.
+            if (number % 3 == 0)
+                std::this_thread::sleep_for(std::chrono::microseconds(20));
+            std::lock_guard lock(mutex);
+            numbers.push_back(number);
+        }
+        std::mutex mutex;
+        std::vector<std::uint64_t> numbers;
+    } ordered;
+    in_memory_adapter a(ordered, std::chrono::minutes(1));
+    a.add_all("s1", {"s1", "room"});
+    auto const flood = [&] {
+        for (int i = 0; i < 3000; ++i) {
+            socketio::packet p;
+            p.data = boost::json::array{"tick", i};
+            broadcast_options to_room;
+            to_room.rooms = {"room"};
+            a.broadcast(p, to_room);
+        }
+    };
+    std::thread other(flood);
+    flood();
+    other.join();
+    BOOST_TEST_REQUIRE(ordered.numbers.size() == 6000u);
+    BOOST_TEST(std::is_sorted(ordered.numbers.begin(), ordered.numbers.end()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
