@@ -147,6 +147,14 @@ struct sio_fixture {
                 co_return std::nullopt;
             });
         coro.on_connection([](std::shared_ptr<sio_socket> const& s) { s->emit("in", "coro"); });
+        // A connection handler that throws, run after middleware answered from another
+        // thread (so from a posted handler): the server must carry on.
+        auto& throws = sio.of("/throws");
+        throws.use([this](std::shared_ptr<sio_socket> const&, socketio::next_fn next) {
+            net::post(worker.ioc(), [next] { next(); });
+        });
+        throws.on_connection(
+            [](std::shared_ptr<sio_socket> const&) { throw std::runtime_error("handler bug"); });
         // Middleware that answers only when the test says so.
         sio.of("/held").use([this](std::shared_ptr<sio_socket> const&, socketio::next_fn next) {
             std::lock_guard lock(mutex);
@@ -518,6 +526,13 @@ BOOST_AUTO_TEST_CASE(coroutine_middleware_lets_in_refuses_or_fails_cleanly) {
     BOOST_TEST(frames[3] == R"(42/coro,["in","coro"])");
 }
 
+BOOST_AUTO_TEST_CASE(a_throwing_connection_handler_after_late_middleware_is_contained) {
+    auto const frames = io.run(converse(ep, {{"40/throws,", 1}, {"40", 1}}));
+    BOOST_TEST_REQUIRE(frames.size() == 2u);
+    BOOST_TEST(frames[0].starts_with("40/throws,{\"sid\":"));
+    BOOST_TEST(frames[1].starts_with("40{\"sid\":")); // the connection still works
+}
+
 BOOST_AUTO_TEST_CASE(pending_middleware_a_second_connect_and_a_late_answer) {
     // A second CONNECT while the first waits is a protocol error: the connection closes.
     auto const after_second = io.run([](tcp::endpoint at) -> awaitable<std::string> {
@@ -757,6 +772,9 @@ struct recovery_fixture {
                 ev.ack(true);
             });
         });
+        sio.of("/other").on_connection([](std::shared_ptr<sio_socket> const& s) {
+            s->on("kick", [](sio_socket& self, event&) { self.disconnect(true); });
+        });
         server.mount(sio.path(), sio.engine());
         ep = server.start();
     }
@@ -857,4 +875,43 @@ BOOST_FIXTURE_TEST_CASE(connection_state_recovery_restores_id_rooms_data_and_mis
     auto const fresh = boost::json::parse(back[6].substr(2)).as_object();
     BOOST_TEST(fresh.at("sid").as_string() != first.sid);
     BOOST_TEST(event_with_offset(back[7]).first.at(1) == false);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_kick_with_disconnect_true_ends_every_namespace_and_keeps_nothing,
+                        recovery_fixture) {
+    struct visit {
+        std::string pid, offset;
+        std::vector<std::string> frames;
+    };
+    auto const first = io.run([](tcp::endpoint at) -> awaitable<visit> {
+        visit v;
+        auto ws = co_await open_session(at);
+        co_await ws->send_text("40");
+        auto const connect = co_await next_text(*ws);
+        v.pid = std::string(boost::json::parse(connect.substr(2)).at("pid").as_string());
+        v.offset = event_with_offset(co_await next_text(*ws)).second; // hello
+        co_await ws->send_text("40/other,");
+        co_await next_text(*ws);
+        co_await ws->send_text(R"(42/other,["kick"])");
+        for (int i = 0; i < 3; ++i) // a DISCONNECT for each namespace, then the end
+            v.frames.push_back(co_await next_text(*ws));
+        co_return v;
+    }(ep));
+    BOOST_TEST_REQUIRE(first.frames.size() == 3u);
+    std::vector<std::string> byes{first.frames[0], first.frames[1]};
+    std::sort(byes.begin(), byes.end());
+    BOOST_TEST(byes[0] == "41");
+    BOOST_TEST(byes[1] == "41/other,");
+    BOOST_TEST(first.frames[2] == "<closed>");
+
+    // Nothing was kept for recovery: coming back gives a fresh socket.
+    auto const back =
+        io.run([](tcp::endpoint at, std::string pid, std::string offset) -> awaitable<std::string> {
+            auto ws = co_await open_session(at);
+            boost::json::object auth{{"pid", pid}, {"offset", offset}};
+            co_await ws->send_text("40" + boost::json::serialize(auth));
+            co_await next_text(*ws);
+            co_return co_await next_text(*ws); // hello
+        }(ep, first.pid, first.offset));
+    BOOST_TEST(event_with_offset(back).first.at(1) == false);
 }

@@ -6,6 +6,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -70,6 +71,9 @@ public:
     /// Whether broadcasts are kept and stamped with offsets.
     virtual bool recovers() const { return false; }
     virtual void persist_session(persisted_session) {}
+    /// Runs `f` with no broadcast of a kept packet in between (recovery: restoring a
+    /// session and entering its rooms as one step).
+    virtual void serialized(std::function<void()> const& f) { f(); }
     virtual std::optional<restored_session> restore_session(std::string const& /*pid*/,
                                                             std::string const& /*offset*/) {
         return std::nullopt;

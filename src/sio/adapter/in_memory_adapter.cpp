@@ -132,6 +132,11 @@ void in_memory_adapter::broadcast(socketio::packet const& p, broadcast_options c
         delivery_.deliver(to, p, opts.is_volatile);
 }
 
+void in_memory_adapter::serialized(std::function<void()> const& f) {
+    std::lock_guard order(order_mutex_);
+    f();
+}
+
 void in_memory_adapter::persist_session(persisted_session s) {
     std::lock_guard lock(mutex_);
     if (store_)

@@ -26,6 +26,7 @@ public:
     std::vector<room> rooms() const override;
     bool recovers() const override { return store_.has_value(); }
     void persist_session(persisted_session s) override;
+    void serialized(std::function<void()> const& f) override;
     std::optional<restored_session> restore_session(std::string const& pid,
                                                     std::string const& offset) override;
 

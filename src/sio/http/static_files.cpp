@@ -81,7 +81,9 @@ static_lookup resolve_static(static_config const& config, std::string_view targe
         return {200, index};
     }
     // The prefix may span several segments ("/api/static").
-    auto prefix = std::string_view(config.static_prefix).substr(1);
+    auto prefix = std::string_view(config.static_prefix);
+    if (prefix.starts_with('/'))
+        prefix.remove_prefix(1); // "" (the root) has no segment to match
     std::size_t matched = 0;
     while (!prefix.empty()) {
         auto const slash = prefix.find('/');

@@ -137,13 +137,27 @@ void client::connect(packet p) {
     }
     auto const& recovery = server_->options.connection_state_recovery;
     if (recovery.enabled) {
-        if (auto restored = try_restore(*ns, auth)) {
-            log::debug("socket.io: connection state of {} recovered ({} missed packets)",
-                       restored->session.sid, restored->missed.size());
-            auto s =
-                std::make_shared<socket>(std::move(restored->session.sid), ns, session_,
+        std::optional<adapter::restored_session> restored;
+        std::shared_ptr<socket> s;
+        // Taking the session back and (without middleware) entering its rooms are one step
+        // among broadcasts: none falls between what was missed and what arrives live.
+        auto take_back = [&] {
+            restored = try_restore(*ns, auth);
+            if (!restored)
+                return;
+            s = std::make_shared<socket>(std::move(restored->session.sid), ns, session_,
                                          weak_from_this(), auth, std::move(restored->session.pid));
             s->restore(std::move(restored->session.data));
+            if (recovery.skip_middlewares)
+                enter(s, ns, restored->session.rooms);
+        };
+        ns->get_adapter().serialized(take_back);
+        if (restored) {
+            log::debug("socket.io: connection state of {} recovered ({} missed packets)", s->id(),
+                       restored->missed.size());
+            if (recovery.skip_middlewares)
+                return announce(s, ns, restored->missed);
+            // Like Node, events broadcast while the middleware runs do not reach it.
             auto rejoin =
                 [weak = weak_from_this(), s, ns, rooms = std::move(restored->session.rooms),
                  missed = std::move(restored->missed)](std::optional<connect_error> refused) {
@@ -155,11 +169,10 @@ void client::connect(packet p) {
                         return;
                     if (refused)
                         return self->refuse(ns->name(), *refused);
-                    self->join(s, ns, rooms, missed);
+                    self->enter(s, ns, rooms);
+                    self->announce(s, ns, missed);
                 };
             sockets_.emplace(p.nsp, nullptr);
-            if (recovery.skip_middlewares)
-                return rejoin(std::nullopt);
             return ns->run_middleware(s, std::move(rejoin));
         }
     }
@@ -183,7 +196,8 @@ void client::connect(packet p) {
                       refused->message);
             return self->refuse(ns->name(), *refused);
         }
-        self->join(s, ns);
+        self->enter(s, ns);
+        self->announce(s, ns);
     };
     ns->run_middleware(s, std::move(decided));
 }
@@ -212,14 +226,17 @@ std::optional<adapter::restored_session> client::try_restore(nsp& ns,
                                             std::string(offset->as_string()));
 }
 
-void client::join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
-                  std::vector<std::string> const& rooms, std::vector<packet> const& missed) {
-    sockets_.emplace(ns->name(), s);
+void client::enter(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
+                   std::vector<std::string> const& rooms) {
+    sockets_.insert_or_assign(ns->name(), s);
     ns->add(s);
     if (!rooms.empty())
         s->join(rooms);
     connect_timer_.reset(); // cancels it
+}
 
+void client::announce(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
+                      std::vector<packet> const& missed) {
     packet answer;
     answer.type = packet_type::connect;
     answer.nsp = ns->name();
@@ -245,6 +262,22 @@ void client::settle(std::string const& nsp_name) {
 void client::forget(socket const& s) {
     if (auto it = sockets_.find(s.nsp_name()); it != sockets_.end() && it->second.get() == &s)
         sockets_.erase(it);
+}
+
+void client::disconnect_all() {
+    closed_ = true; // what is still in flight (a late middleware answer) is ignored
+    auto sockets = std::move(sockets_);
+    sockets_.clear();
+    for (auto& [name, s] : sockets) {
+        if (!s)
+            continue; // still waiting for middleware: it will find the client closed
+        packet bye;
+        bye.type = packet_type::disconnect;
+        bye.nsp = name;
+        s->send_packet(bye);
+        s->on_closed("server namespace disconnect");
+    }
+    session_->close();
 }
 
 void client::on_close(engineio::disconnect_reason reason) {

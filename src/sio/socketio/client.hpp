@@ -40,6 +40,9 @@ public:
 
     /// A socket left its namespace (server side); the connection stays.
     void forget(socket const& s);
+    /// Every socket leaves its namespace ("server namespace disconnect"), then the
+    /// connection closes: a socket's disconnect(true).
+    void disconnect_all();
     engineio::session& session() { return *session_; }
 
 private:
@@ -47,10 +50,12 @@ private:
     void connect(packet p);
     /// CONNECT_ERROR {"message", "data"} for this namespace.
     void refuse(std::string const& nsp_name, connect_error const& e);
-    /// Joins: the socket enters the namespace (and `rooms`, when recovered), the client
-    /// gets CONNECT, then the `missed` packets, then the connection handlers run.
-    void join(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
-              std::vector<std::string> const& rooms = {}, std::vector<packet> const& missed = {});
+    /// The socket enters the namespace (and `rooms`, when recovered): broadcasts reach it.
+    void enter(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
+               std::vector<std::string> const& rooms = {});
+    /// The client gets CONNECT, then the `missed` packets; then the connection handlers run.
+    void announce(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
+                  std::vector<packet> const& missed = {});
     /// Connection state recovery: the session the CONNECT's pid and offset name, if any.
     std::optional<adapter::restored_session> try_restore(nsp& ns, boost::json::value const& auth);
     void fail(std::string_view why);

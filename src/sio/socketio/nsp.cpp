@@ -75,6 +75,13 @@ public:
         : expected_(expected)
         , callback_(std::move(callback)) {}
 
+    /// The sockets asked, and the ack id: at the timeout, those that did not answer stop
+    /// waiting for it (as Node deletes the ack from every socket).
+    void asked(std::vector<std::weak_ptr<socket>> recipients, std::uint64_t id) {
+        recipients_ = std::move(recipients);
+        id_ = id;
+    }
+
     void start_timer(net::any_io_executor ex, std::chrono::milliseconds timeout) {
         timer_.emplace(std::move(ex), timeout);
         timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -124,6 +131,12 @@ private:
             net::dispatch(timer_->get_executor(), [self = shared_from_this()] {
                 self->timer_->cancel(); // on its own executor: timers are not thread-safe
             });
+        if (timed_out) {
+            for (auto const& weak : recipients_) {
+                if (auto s = weak.lock())
+                    net::dispatch(s->get_executor(), [s, id = id_] { s->forget_ack(id); });
+            }
+        }
         try {
             callback_(broadcast_ack_result{timed_out, std::move(answers)});
         } catch (std::exception const& e) {
@@ -137,6 +150,8 @@ private:
     bool done_ = false;
     broadcast_ack_callback callback_;
     std::optional<net::steady_timer> timer_; // set before any answer can arrive
+    std::vector<std::weak_ptr<socket>> recipients_;
+    std::uint64_t id_ = 0;
 };
 
 } // namespace
@@ -154,9 +169,10 @@ void broadcast_operator::emit_with_ack(std::string_view event_name, payload p,
         collector->settle(); // nobody to wait for: done at once, with no answers
         return;
     }
+    auto const id = *packet.id;
+    collector->asked({recipients.begin(), recipients.end()}, id);
     collector->start_timer(recipients.front()->get_executor(), timeout);
     auto const frames = std::make_shared<std::vector<engineio::message> const>(to_frames(packet));
-    auto const id = *packet.id;
     for (auto const& s : recipients) {
         net::dispatch(s->get_executor(), [s, frames, id, collector, vol = opts_.is_volatile] {
             if (!s->connected())
@@ -327,8 +343,16 @@ void nsp::remove(socket const& s) {
 }
 
 void nsp::notify_connection(std::shared_ptr<socket> const& s) const {
-    for (auto const& h : connection_handlers_)
-        h(s);
+    for (auto const& h : connection_handlers_) {
+        // This may run in a posted handler (middleware that answered later): an exception
+        // must not leave the I/O thread.
+        try {
+            h(s);
+        } catch (std::exception const& e) {
+            log::error("socket.io {}: connection handler of {:?} threw: {}", s->id(), name_,
+                       e.what());
+        }
+    }
 }
 
 void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& p,

@@ -193,6 +193,13 @@ void socket::expect_ack(std::uint64_t id, ack_callback callback) {
     acks_.emplace(id, std::move(pending));
 }
 
+void socket::forget_ack(std::uint64_t id) {
+    if (auto it = acks_.find(id); it != acks_.end()) {
+        it->second->cancel();
+        acks_.erase(it);
+    }
+}
+
 void socket::dispatch_ack(std::uint64_t id, payload args) {
     auto it = acks_.find(id);
     if (it == acks_.end())
@@ -205,19 +212,28 @@ void socket::dispatch_ack(std::uint64_t id, payload args) {
 
 void socket::dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id) {
     event ev(shared_from_this(), std::move(name), std::move(args), id);
+    // What runs is copied first: a handler may add handlers (growing the vectors) or
+    // remove them (disconnect) while it runs.
     try {
+        // As in Node: catch-all listeners first, then middleware, then the event's handler.
+        if (!any_handlers_.empty()) {
+            auto const any = any_handlers_;
+            for (auto const& h : any)
+                h(*this, ev);
+        }
         if (extras_ && !extras_->middlewares.empty()) {
-            for (auto const& mw : extras_->middlewares) {
+            auto const middlewares = extras_->middlewares;
+            for (auto const& mw : middlewares) {
                 if (auto refused = mw(*this, ev))
                     return refuse_event(ev, *refused);
             }
         }
-        for (auto const& h : any_handlers_)
-            h(*this, ev);
-        if (auto const* h = find_handler(ev.name()))
-            (*h)(*this, ev);
-        else if (any_handlers_.empty())
+        if (auto const* h = find_handler(ev.name())) {
+            auto const handler = *h;
+            handler(*this, ev);
+        } else if (any_handlers_.empty()) {
             log::info("socket.io {}: no handler for event {:?}: ignored", id_, ev.name());
+        }
     } catch (std::exception const& e) {
         // A failing handler is the application's bug; the connection carries on.
         log::error("socket.io {}: handler for {:?} threw: {}", id_, ev.name(), e.what());
@@ -277,6 +293,12 @@ void socket::disconnect(bool close) {
     net::dispatch(get_executor(), [self = shared_from_this(), close] {
         if (!self->connected_)
             return;
+        if (close) {
+            // As Node: every namespace of the connection says goodbye (none is kept for
+            // recovery), then the connection ends.
+            if (auto c = self->client_.lock())
+                return c->disconnect_all();
+        }
         packet bye;
         bye.type = packet_type::disconnect;
         bye.nsp = self->nsp_name();

@@ -66,8 +66,8 @@ private:
 
 using event_handler = std::function<void(socket&, event&)>;
 using disconnect_handler = std::function<void(socket&, std::string_view reason)>;
-/// Node's socket.use: runs before every incoming event's handlers (on_any included), in the
-/// order added; may read or rewrite the event. A returned message drops the event (no
+/// Node's socket.use: runs before every incoming event's handler (after on_any, as in
+/// Node), in the order added; may read or rewrite the event. A returned message drops the event (no
 /// handler runs, no ack is sent) and goes to the socket's error handlers.
 using event_middleware = std::function<std::optional<std::string>(socket&, event&)>;
 /// Node's socket.on("error"): an event refused by middleware, with the refusal's message.
@@ -111,7 +111,7 @@ public:
     /// whose arguments do not convert is logged and dropped.
     template <class... Args, class F>
     void on_typed(std::string event_name, F handler);
-    /// Catch-all: called for every event, before its own handler.
+    /// Catch-all: called for every event, before event middleware and its own handler.
     void on_any(event_handler handler);
     void on_disconnect(disconnect_handler handler);
     void use(event_middleware mw);
@@ -146,6 +146,8 @@ public:
     void dispatch_ack(std::uint64_t id, payload args);
     /// Waits for the client's ack `id` with no timer of its own (a broadcast's share).
     void expect_ack(std::uint64_t id, ack_callback callback);
+    /// Stops waiting for ack `id` without calling its callback (its broadcast timed out).
+    void forget_ack(std::uint64_t id);
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(std::string_view reason);
     void send_packet(packet const& p, bool is_volatile = false);

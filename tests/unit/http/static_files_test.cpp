@@ -57,6 +57,13 @@ BOOST_AUTO_TEST_CASE(a_prefix_of_several_segments_resolves_below_it) {
     BOOST_TEST(resolve_static(cfg, "/static/js/bundle.js").status == 404u);
     BOOST_TEST(resolve_static(cfg, "/app/js/bundle.js").status == 404u);
     BOOST_TEST(resolve_static(cfg, "/app/static").status == 404u); // the folder itself
+
+    // An empty prefix (a root mount, e.g. the client bundle with the engine at "/") serves
+    // the folders from the top.
+    cfg.static_prefix = "";
+    r = resolve_static(cfg, "/js/bundle.js");
+    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.file == std::filesystem::canonical(www.root() / "dist/js/bundle.js"));
 }
 
 BOOST_AUTO_TEST_CASE(nothing_outside_the_served_folders_resolves) {
