@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(with_recovery_offsets_are_handed_over_in_their_order) {
     struct ordered_delivery final : local_delivery {
         void deliver(std::vector<socket_id> const&, socketio::packet const& p, bool) override {
             auto const offset = std::string(p.data->as_array().back().as_string());
-            auto const number = std::stoull(offset.substr(offset.find('-') + 1));
+            auto const number = std::stoull(offset.substr(offset.rfind('-') + 1));
             // Hand-overs of uneven length, as real deliveries are: a broadcast stamped
             // later could otherwise overtake one stamped earlier.
             if (number % 3 == 0)
