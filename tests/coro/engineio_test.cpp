@@ -226,6 +226,45 @@ BOOST_AUTO_TEST_CASE(concurrent_get_closes_the_session) {
     BOOST_TEST(eio->session_count() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_post_while_another_is_still_arriving_closes_the_session) {
+    auto const sid = open_polling();
+    auto const results = io.run([](tcp::endpoint at, std::string target)
+                                    -> awaitable<std::pair<std::string, http_response>> {
+        auto ex = co_await net::this_coro::executor;
+        // The first POST announces 10 bytes and sends 4 of them.
+        tcp::socket first(ex);
+        co_await first.async_connect(at, net::use_awaitable);
+        std::string const head = "POST " + target +
+                                 " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Content-Type: text/plain;charset=UTF-8\r\n"
+                                 "Content-Length: 10\r\n\r\n4hel";
+        co_await net::async_write(first, net::buffer(head), net::use_awaitable);
+        net::steady_timer pause(ex, 50ms);
+        co_await pause.async_wait(net::use_awaitable);
+        auto second_req = make_get(target, bhttp::verb::post);
+        second_req.set(bhttp::field::content_type, "text/plain;charset=UTF-8");
+        second_req.body() = "4x";
+        second_req.prepare_payload();
+        auto second = co_await fetch(at, std::move(second_req));
+        // The first one's body completes after the session is gone.
+        co_await net::async_write(first, net::buffer(std::string("lo1234")), net::use_awaitable);
+        std::string first_reply(256, '\0');
+        auto [ec, n] = co_await first.async_read_some(net::buffer(first_reply), use_tuple);
+        first_reply.resize(ec ? 0 : n);
+        co_return std::pair{first_reply, std::move(second)};
+    }(ep, "/engine.io/" + polling(sid)));
+    BOOST_TEST(results.second.result_int() == 400u);       // the overlapping POST
+    BOOST_TEST(results.first.starts_with("HTTP/1.1 400")); // its session is gone
+    BOOST_TEST(request(polling(sid)).result_int() == 400u);
+    BOOST_TEST(closed_with(disconnect_reason::transport_error));
+    BOOST_TEST(eio->session_count() == 0u);
+
+    // One POST after another is fine.
+    auto const next_sid = open_polling();
+    BOOST_TEST(request(polling(next_sid), bhttp::verb::post, "4a").body() == "ok");
+    BOOST_TEST(request(polling(next_sid), bhttp::verb::post, "4b").body() == "ok");
+}
+
 BOOST_AUTO_TEST_CASE(aborted_get_closes_the_session) {
     auto const sid = open_polling();
     io.run([](tcp::endpoint at, std::string target) -> awaitable<bool> {

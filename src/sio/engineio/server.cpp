@@ -114,6 +114,23 @@ handshake_info request_info(http::connection& conn, http::request const& req) {
 
 } // namespace
 
+http::request_handler::body_ticket server::body_begins(http::request const& header) {
+    if (header.method() != bhttp::verb::post)
+        return {};
+    auto const q = parse_query(header.target());
+    if (!q.sid)
+        return {};
+    auto s = registry_->find(*q.sid);
+    if (!s)
+        return {}; // answered 400 "Session ID unknown" once the body is in
+    if (!s->begin_post()) {
+        log::info("engine.io {}: a second POST while one is in progress: closing", s->id());
+        s->close(disconnect_reason::transport_error);
+        return {true, nullptr};
+    }
+    return {false, std::shared_ptr<void>(nullptr, [s](void*) { s->end_post(); })};
+}
+
 std::shared_ptr<session> server::create_session(net::any_io_executor strand, transport_kind t,
                                                 handshake_info info) {
     auto s = std::make_shared<session>(std::move(strand), generate_sid(), config_, t, handler_,

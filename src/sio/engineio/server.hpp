@@ -23,6 +23,9 @@ public:
     std::uint64_t body_limit() const override { return config_.max_payload; }
     awaitable<http::after_response> handle(http::connection& conn, http::request& req) override;
     void body_too_large(http::request const& header) override;
+    /// A second POST while one is still being received closes the session (the spec's
+    /// "more than one active POST": 400).
+    body_ticket body_begins(http::request const& header) override;
     void stop() override;
 
     config const& settings() const { return config_; }

@@ -11,6 +11,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -79,6 +80,9 @@ public:
 
     /// Closes the session after flushing what is queued. Any thread.
     void close(disconnect_reason reason = disconnect_reason::forced_close);
+    /// A POST body starts / ends arriving; false when another is in progress. Any thread.
+    bool begin_post() { return !post_active_.exchange(true); }
+    void end_post() { post_active_.store(false); }
 
     // --- strand only: the transports' entry points ---
 
@@ -161,10 +165,11 @@ private:
     std::uint64_t heartbeat_generation_ = 0;
     bool awaiting_pong_ = false;
 
-    ws_transport* active_ws_ = nullptr; ///< the WebSocket carrying the session
-    ws_transport* probe_ws_ = nullptr;  ///< a WebSocket probing an upgrade
-    bool upgrading_ = false;            ///< 3probe sent, waiting for 5
-    bool closed_by_client_ = false;     ///< the client sent a close packet
+    ws_transport* active_ws_ = nullptr;    ///< the WebSocket carrying the session
+    ws_transport* probe_ws_ = nullptr;     ///< a WebSocket probing an upgrade
+    bool upgrading_ = false;               ///< 3probe sent, waiting for 5
+    bool closed_by_client_ = false;        ///< the client sent a close packet
+    std::atomic<bool> post_active_{false}; ///< a POST body is being received
 };
 
 /// sid -> session, shared by the server and its sessions. Thread safety: all members.

@@ -210,7 +210,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 handler->body_too_large(parser.get());
                 co_return co_await reply_error(conn, 413, "Payload Too Large\n");
             }
+            std::shared_ptr<void> held; // the handler's note of a body in progress
             if (!parser.is_done()) {
+                auto ticket = handler->body_begins(parser.get());
+                if (ticket.refuse)
+                    co_return co_await reply_error(conn, 400, "");
+                held = std::move(ticket.hold);
                 auto const expect = parser.get()[bhttp::field::expect];
                 if (beast::iequals(expect, "100-continue")) {
                     static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";

@@ -84,6 +84,17 @@ public:
     virtual awaitable<after_response> handle(connection& conn, request& req) = 0;
     /// A request was refused with 413 before reaching handle(); `header` has no body.
     virtual void body_too_large(request const& header) { (void)header; }
+    /// What body_begins() decides for a request whose body is still to be read.
+    struct body_ticket {
+        bool refuse = false;        ///< answer 400 at once and close the connection
+        std::shared_ptr<void> hold; ///< kept until the request is answered or abandoned
+    };
+    /// The header of a request with a body has been read, the body not yet: a handler may
+    /// note the request as in progress (through `hold`'s deleter) or refuse it.
+    virtual body_ticket body_begins(request const& header) {
+        (void)header;
+        return {};
+    }
     /// Called once when the server stops: end long-lived work (polls, WebSockets).
     virtual void stop() {}
 };
