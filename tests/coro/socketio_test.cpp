@@ -45,8 +45,9 @@ struct sio_fixture {
     std::mutex mutex;
     std::vector<std::string> disconnects;
     std::vector<std::shared_ptr<sio_socket>> sockets;
-    std::vector<socketio::next_fn> held; // answers withheld by /held's middleware
-    io_runner worker{1};                 // where /later's middleware answers from
+    std::vector<socketio::next_fn> held;                  // answers withheld by /held's middleware
+    socketio::parent_namespace* dynamic_parent = nullptr; // of the /dyn-* namespaces
+    io_runner worker{1};                                  // where /later's middleware answers from
 
     sio_fixture() {
         sio.on_connection([this](std::shared_ptr<sio_socket> const& s) {
@@ -92,12 +93,16 @@ struct sio_fixture {
         });
         admin.on_connection(
             [](std::shared_ptr<sio_socket> const& s) { s->emit("welcome", "admin"); });
-        sio.of([](std::string_view name,
-                  boost::json::value const&) { return name.starts_with("/dyn-"); },
-               [](socketio::nsp& ns) {
-                   ns.on_connection(
-                       [](std::shared_ptr<sio_socket> const& s) { s->emit("hi", s->nsp_name()); });
-               });
+        dynamic_parent =
+            &sio.of([](std::string_view name,
+                       boost::json::value const&) { return name.starts_with("/dyn-"); },
+                    [](socketio::nsp& ns) {
+                        ns.on_connection([](std::shared_ptr<sio_socket> const& s) {
+                            if (s->nsp_name() == "/dyn-1")
+                                s->join("vip");
+                            s->emit("hi", s->nsp_name());
+                        });
+                    });
         auto& secure = sio.of("/secure");
         secure.use([](sio_socket& s) -> std::optional<socketio::connect_error> {
             if (s.handshake().query("token") == "t0k")
@@ -251,6 +256,44 @@ BOOST_AUTO_TEST_CASE(connect_main_custom_dynamic_and_unknown_namespaces) {
     // The client is gone once the coroutine returns: its sockets leave every namespace.
     BOOST_TEST(
         eventually([&] { return socket_count("/admin") == 0 && socket_count("/dyn-42") == 0; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_parent_namespace_broadcasts_to_every_child) {
+    auto const frames =
+        io.run([](tcp::endpoint at, socketio::server& server_io,
+                  socketio::parent_namespace& parent) -> awaitable<std::vector<std::string>> {
+            std::vector<std::string> out;
+            auto one = co_await open_session(at);
+            co_await one->send_text("40/dyn-1,");
+            co_await next_text(*one); // CONNECT
+            co_await next_text(*one); // hi
+            auto two = co_await open_session(at);
+            co_await two->send_text("40/dyn-2,");
+            co_await next_text(*two);
+            co_await next_text(*two);
+            auto main = co_await open_session(at);
+            co_await main->send_text("40");
+            co_await next_text(*main);
+
+            parent.emit("news", 1);
+            parent.to("vip").emit("vip-news", 2); // only /dyn-1's socket is in "vip"
+            parent.emit("end");
+            server_io.emit("main-only");
+            for (int i = 0; i < 3; ++i)
+                out.push_back(co_await next_text(*one));
+            for (int i = 0; i < 2; ++i)
+                out.push_back(co_await next_text(*two));
+            out.push_back(co_await next_text(*main)); // none of the parent's broadcasts
+            co_return out;
+        }(ep, sio, *dynamic_parent));
+    BOOST_TEST_REQUIRE(frames.size() == 6u);
+    BOOST_TEST(frames[0] == R"(42/dyn-1,["news",1])");
+    BOOST_TEST(frames[1] == R"(42/dyn-1,["vip-news",2])");
+    BOOST_TEST(frames[2] == R"(42/dyn-1,["end"])");
+    BOOST_TEST(frames[3] == R"(42/dyn-2,["news",1])");
+    BOOST_TEST(frames[4] == R"(42/dyn-2,["end"])");
+    BOOST_TEST(frames[5] == R"(42["main-only"])");
+    BOOST_TEST(dynamic_parent->children().size() >= 2u);
 }
 
 BOOST_AUTO_TEST_CASE(client_acks_and_binary_round_trip) {

@@ -32,6 +32,41 @@ packet make_event_packet(std::string_view nsp_name, std::string_view event_name,
     return out;
 }
 
+// --- parent_namespace ----------------------------------------------------------------------
+
+parent_namespace::broadcast::broadcast(std::vector<std::shared_ptr<nsp>> children,
+                                       adapter::broadcast_options opts)
+    : children_(std::move(children))
+    , opts_(std::move(opts)) {}
+
+parent_namespace::broadcast parent_namespace::broadcast::to(std::string room) const {
+    auto opts = opts_;
+    opts.rooms.insert(std::move(room));
+    return {children_, std::move(opts)};
+}
+
+parent_namespace::broadcast parent_namespace::broadcast::except(std::string room) const {
+    auto opts = opts_;
+    opts.except.insert(std::move(room));
+    return {children_, std::move(opts)};
+}
+
+void parent_namespace::broadcast::emit_payload(std::string_view event_name,
+                                               payload const& p) const {
+    for (auto const& child : children_)
+        broadcast_operator(child, opts_).emit_payload(event_name, p);
+}
+
+std::vector<std::shared_ptr<nsp>> parent_namespace::children() const {
+    std::lock_guard lock(mutex_);
+    return children_;
+}
+
+void parent_namespace::add_child(std::shared_ptr<nsp> child) {
+    std::lock_guard lock(mutex_);
+    children_.push_back(std::move(child));
+}
+
 // --- broadcast_operator --------------------------------------------------------------------
 
 broadcast_operator::broadcast_operator(std::shared_ptr<nsp> ns, adapter::broadcast_options opts)

@@ -98,6 +98,45 @@ private:
     adapter::broadcast_options opts_;
 };
 
+/// The namespaces one predicate of server::of(predicate, setup) created (Node's
+/// ParentNamespace): broadcasts to all of them at once. Thread safety: any thread.
+class parent_namespace {
+public:
+    /// Each child's sockets, or those in `rooms` / not in `except` of each child.
+    class broadcast {
+    public:
+        broadcast(std::vector<std::shared_ptr<nsp>> children, adapter::broadcast_options opts);
+        broadcast to(std::string room) const;
+        broadcast except(std::string room) const;
+        template <class... Args>
+        void emit(std::string_view event_name, Args&&... args) const {
+            emit_payload(event_name, make_payload(std::forward<Args>(args)...));
+        }
+        void emit_payload(std::string_view event_name, payload const& p) const;
+
+    private:
+        std::vector<std::shared_ptr<nsp>> children_;
+        adapter::broadcast_options opts_;
+    };
+
+    /// The namespaces created so far, in creation order.
+    std::vector<std::shared_ptr<nsp>> children() const;
+    broadcast to(std::string room) const { return all().to(std::move(room)); }
+    broadcast except(std::string room) const { return all().except(std::move(room)); }
+    broadcast all() const { return {children(), {}}; }
+    template <class... Args>
+    void emit(std::string_view event_name, Args&&... args) const {
+        all().emit(event_name, std::forward<Args>(args)...);
+    }
+
+    // --- used by the server ---
+    void add_child(std::shared_ptr<nsp> child);
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::shared_ptr<nsp>> children_;
+};
+
 /// Thread safety: use(), on_connection() before the server starts; the rest from any thread.
 class nsp : public adapter::local_delivery, public std::enable_shared_from_this<nsp> {
 public:

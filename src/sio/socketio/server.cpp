@@ -23,6 +23,7 @@ std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::
             auto ns = std::make_shared<nsp>(name, recovery());
             d.setup(*ns);
             namespaces_.emplace(name, ns);
+            d.parent->add_child(ns);
             return ns;
         }
     }
@@ -38,9 +39,12 @@ nsp& server_state::of(std::string const& name) {
     return *slot;
 }
 
-void server_state::add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup) {
+parent_namespace& server_state::add_dynamic(namespace_predicate accept,
+                                            std::function<void(nsp&)> setup) {
     std::lock_guard lock(mutex_);
-    dynamic_.push_back({std::move(accept), std::move(setup)});
+    auto parent = std::make_shared<parent_namespace>();
+    dynamic_.push_back({std::move(accept), std::move(setup), parent});
+    return *parent;
 }
 
 server::server(server_options options)
@@ -73,8 +77,8 @@ nsp& server::of(std::string const& name) {
     return state_->of(name);
 }
 
-void server::of(namespace_predicate accept, std::function<void(nsp&)> setup) {
-    state_->add_dynamic(std::move(accept), std::move(setup));
+parent_namespace& server::of(namespace_predicate accept, std::function<void(nsp&)> setup) {
+    return state_->add_dynamic(std::move(accept), std::move(setup));
 }
 
 } // namespace sio::socketio

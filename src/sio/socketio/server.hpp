@@ -73,7 +73,9 @@ public:
     /// The namespace `name` ("/chat"), created on first use.
     nsp& of(std::string const& name);
     /// Namespaces created on demand when `accept` says so; `setup` configures each new one.
-    void of(namespace_predicate accept, std::function<void(nsp&)> setup);
+    /// Returns the parent of the namespaces it creates (Node's io.of(regex)): emit() and
+    /// to(room).emit() reach every one of them.
+    parent_namespace& of(namespace_predicate accept, std::function<void(nsp&)> setup);
 
     /// The main namespace "/".
     nsp& main() { return of("/"); }

@@ -22,7 +22,7 @@ public:
     /// The namespace for a CONNECT, creating a dynamic one if a predicate accepts it.
     std::shared_ptr<nsp> lookup(std::string const& name, boost::json::value const& auth);
     nsp& of(std::string const& name);
-    void add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup);
+    parent_namespace& add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup);
 
     server_options const options;
 
@@ -37,6 +37,7 @@ private:
     struct dynamic {
         namespace_predicate accept;
         std::function<void(nsp&)> setup;
+        std::shared_ptr<parent_namespace> parent; ///< stable: server::of returns a reference
     };
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<nsp>> namespaces_;
