@@ -106,30 +106,25 @@ std::vector<socket_id> in_memory_adapter::targets(broadcast_options const& opts)
 }
 
 void in_memory_adapter::broadcast(socketio::packet const& p, broadcast_options const& opts) {
-    if (store_ && session_store::keeps(p, opts)) {
-        // A client resumes after the last offset it received, so it must receive offsets in
-        // their order: stamping and handing over happen as one step among broadcasting
-        // threads. (Recursive: a handler run by the delivery may broadcast too.)
-        std::lock_guard order(order_mutex_);
-        std::vector<socket_id> to;
-        auto stamped = p;
-        {
-            std::lock_guard lock(mutex_);
-            to = targets(opts);
-            store_->record(stamped, opts, session_store::clock::now());
-        }
-        if (!to.empty())
-            delivery_.deliver(to, stamped, opts.is_volatile);
-        return;
-    }
+    // With recovery, a client resumes after the last offset it received, so it must receive
+    // offsets in their order: stamping and handing over are one step among broadcasting
+    // threads. (Recursive: a handler run by the delivery may broadcast too.)
+    std::unique_lock<std::recursive_mutex> in_order;
+    std::optional<socketio::packet> stamped;
+    if (store_ && session_store::keeps(p, opts))
+        in_order = std::unique_lock(order_mutex_);
     std::vector<socket_id> to;
     {
         // Copy the targets out and deliver without the lock: delivery may re-enter.
         std::lock_guard lock(mutex_);
         to = targets(opts);
+        if (in_order) {
+            stamped = p;
+            store_->record(*stamped, opts, session_store::clock::now());
+        }
     }
     if (!to.empty())
-        delivery_.deliver(to, p, opts.is_volatile);
+        delivery_.deliver(to, stamped ? *stamped : p, opts.is_volatile);
 }
 
 void in_memory_adapter::serialized(std::function<void()> const& f) {

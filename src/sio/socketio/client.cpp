@@ -158,30 +158,23 @@ void client::connect(packet p) {
             if (recovery.skip_middlewares)
                 return announce(s, ns, restored->missed);
             // Like Node, events broadcast while the middleware runs do not reach it.
-            auto rejoin =
-                [weak = weak_from_this(), s, ns, rooms = std::move(restored->session.rooms),
-                 missed = std::move(restored->missed)](std::optional<connect_error> refused) {
-                    auto self = weak.lock();
-                    if (!self)
-                        return;
-                    self->settle(ns->name());
-                    if (self->closed_)
-                        return;
-                    if (refused)
-                        return self->refuse(ns->name(), *refused);
-                    self->enter(s, ns, rooms);
-                    self->announce(s, ns, missed);
-                };
             sockets_.emplace(p.nsp, nullptr);
-            return ns->run_middleware(s, std::move(rejoin));
+            return ns->run_middleware(s, when_decided(s, ns, std::move(restored->session.rooms),
+                                                      std::move(restored->missed)));
         }
     }
     auto s = std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(),
                                       auth, recovery.enabled ? engineio::generate_sid() : "");
     sockets_.emplace(p.nsp, nullptr); // pending: the middleware decides
+    ns->run_middleware(s, when_decided(s, ns));
+}
+
+middleware_done client::when_decided(std::shared_ptr<socket> s, std::shared_ptr<nsp> ns,
+                                     std::vector<std::string> rooms, std::vector<packet> missed) {
     // Runs on this session's executor: at once when every middleware answers synchronously,
     // later when one answers from elsewhere.
-    auto decided = [weak = weak_from_this(), s, ns](std::optional<connect_error> refused) {
+    return [weak = weak_from_this(), s = std::move(s), ns = std::move(ns), rooms = std::move(rooms),
+            missed = std::move(missed)](std::optional<connect_error> refused) {
         auto self = weak.lock();
         if (!self)
             return;
@@ -196,10 +189,9 @@ void client::connect(packet p) {
                       refused->message);
             return self->refuse(ns->name(), *refused);
         }
-        self->enter(s, ns);
-        self->announce(s, ns);
+        self->enter(s, ns, rooms);
+        self->announce(s, ns, missed);
     };
-    ns->run_middleware(s, std::move(decided));
 }
 
 void client::refuse(std::string const& nsp_name, connect_error const& e) {
@@ -269,13 +261,8 @@ void client::disconnect_all() {
     auto sockets = std::move(sockets_);
     sockets_.clear();
     for (auto& [name, s] : sockets) {
-        if (!s)
-            continue; // still waiting for middleware: it will find the client closed
-        packet bye;
-        bye.type = packet_type::disconnect;
-        bye.nsp = name;
-        s->send_packet(bye);
-        s->on_closed("server namespace disconnect");
+        if (s) // not one still waiting for middleware: that one finds the client closed
+            s->leave_namespace();
     }
     session_->close();
 }

@@ -4,6 +4,7 @@
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/engineio/handler.hpp"
+#include "sio/socketio/nsp.hpp"
 #include "sio/socketio/packet.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -50,6 +51,10 @@ private:
     void connect(packet p);
     /// CONNECT_ERROR {"message", "data"} for this namespace.
     void refuse(std::string const& nsp_name, connect_error const& e);
+    /// What ends the wait for middleware: refuse, or enter and announce.
+    middleware_done when_decided(std::shared_ptr<socket> s, std::shared_ptr<nsp> ns,
+                                 std::vector<std::string> rooms = {},
+                                 std::vector<packet> missed = {});
     /// The socket enters the namespace (and `rooms`, when recovered): broadcasts reach it.
     void enter(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> const& ns,
                std::vector<std::string> const& rooms = {});

@@ -106,16 +106,14 @@ namespace {
 /// The answers to one broadcast with acknowledgements, from every socket's strand.
 class ack_collector : public std::enable_shared_from_this<ack_collector> {
 public:
-    ack_collector(std::size_t expected, broadcast_ack_callback callback)
-        : expected_(expected)
-        , callback_(std::move(callback)) {}
-
-    /// The sockets asked, and the ack id: at the timeout, those that did not answer stop
+    /// `recipients` are asked for ack `id`: at the timeout, those that did not answer stop
     /// waiting for it (as Node deletes the ack from every socket).
-    void asked(std::vector<std::weak_ptr<socket>> recipients, std::uint64_t id) {
-        recipients_ = std::move(recipients);
-        id_ = id;
-    }
+    ack_collector(std::vector<std::shared_ptr<socket>> const& recipients, std::uint64_t id,
+                  broadcast_ack_callback callback)
+        : expected_(recipients.size())
+        , callback_(std::move(callback))
+        , recipients_(recipients.begin(), recipients.end())
+        , id_(id) {}
 
     void start_timer(net::any_io_executor ex, std::chrono::milliseconds timeout) {
         timer_.emplace(std::move(ex), timeout);
@@ -186,7 +184,7 @@ private:
     broadcast_ack_callback callback_;
     std::optional<net::steady_timer> timer_; // set before any answer can arrive
     std::vector<std::weak_ptr<socket>> recipients_;
-    std::uint64_t id_ = 0;
+    std::uint64_t id_;
 };
 
 } // namespace
@@ -198,14 +196,13 @@ void broadcast_operator::emit_with_ack(std::string_view event_name, payload p,
     // One id for every recipient, from the namespace's counter that the sockets' own acks
     // also draw from: the packet is encoded once.
     packet.id = nsp_->next_ack_id();
+    auto const id = *packet.id;
     auto const recipients = sockets();
-    auto collector = std::make_shared<ack_collector>(recipients.size(), std::move(callback));
+    auto collector = std::make_shared<ack_collector>(recipients, id, std::move(callback));
     if (recipients.empty()) {
         collector->settle(); // nobody to wait for: done at once, with no answers
         return;
     }
-    auto const id = *packet.id;
-    collector->asked({recipients.begin(), recipients.end()}, id);
     collector->start_timer(recipients.front()->get_executor(), timeout);
     auto const frames = std::make_shared<std::vector<engineio::message> const>(to_frames(packet));
     for (auto const& s : recipients) {
@@ -286,7 +283,7 @@ void next_fn::operator()(std::optional<connect_error> refusal) const {
         if (refusal)
             st->done(std::move(refusal));
         else
-            st->ns->run_middleware_from(st->index + 1, st->s, std::move(st->done));
+            st->ns->run_middleware(st->s, std::move(st->done), st->index + 1);
     });
 }
 
@@ -313,12 +310,8 @@ void nsp::use(awaitable_middleware mw) {
     });
 }
 
-void nsp::run_middleware(std::shared_ptr<socket> const& s, middleware_done done) const {
-    run_middleware_from(0, s, std::move(done));
-}
-
-void nsp::run_middleware_from(std::size_t index, std::shared_ptr<socket> const& s,
-                              middleware_done done) const {
+void nsp::run_middleware(std::shared_ptr<socket> const& s, middleware_done done,
+                         std::size_t index) const {
     if (index == middlewares_.size())
         return done(std::nullopt);
     next_fn next(std::make_shared<next_fn::state>(shared_from_this(), s, std::move(done), index));

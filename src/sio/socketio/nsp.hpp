@@ -173,11 +173,10 @@ public:
     adapter::adapter& get_adapter() { return *adapter_; }
 
     // --- used by client ---
-    /// Runs the middleware; `done` runs on the socket's executor (at once when every
-    /// middleware answered synchronously).
-    void run_middleware(std::shared_ptr<socket> const& s, middleware_done done) const;
-    void run_middleware_from(std::size_t index, std::shared_ptr<socket> const& s,
-                             middleware_done done) const;
+    /// Runs the middleware from `index` on; `done` runs on the socket's executor (at once
+    /// when every middleware answered synchronously).
+    void run_middleware(std::shared_ptr<socket> const& s, middleware_done done,
+                        std::size_t index = 0) const;
     void add(std::shared_ptr<socket> const& s);
     void remove(socket const& s);
     void notify_connection(std::shared_ptr<socket> const& s) const;

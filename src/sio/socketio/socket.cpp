@@ -299,16 +299,20 @@ void socket::disconnect(bool close) {
             if (auto c = self->client_.lock())
                 return c->disconnect_all();
         }
-        packet bye;
-        bye.type = packet_type::disconnect;
-        bye.nsp = self->nsp_name();
-        self->send_packet(bye);
         if (auto c = self->client_.lock())
             c->forget(*self);
-        self->on_closed("server namespace disconnect");
+        self->leave_namespace();
         if (close)
             self->session_->close();
     });
+}
+
+void socket::leave_namespace() {
+    packet bye;
+    bye.type = packet_type::disconnect;
+    bye.nsp = nsp_name();
+    send_packet(bye);
+    on_closed("server namespace disconnect");
 }
 
 void socket::on_closed(std::string_view reason) {

@@ -148,6 +148,8 @@ public:
     void expect_ack(std::uint64_t id, ack_callback callback);
     /// Stops waiting for ack `id` without calling its callback (its broadcast timed out).
     void forget_ack(std::uint64_t id);
+    /// DISCONNECT to the client, then on_closed("server namespace disconnect").
+    void leave_namespace();
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(std::string_view reason);
     void send_packet(packet const& p, bool is_volatile = false);
