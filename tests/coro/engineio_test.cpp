@@ -69,6 +69,12 @@ public:
     std::vector<std::weak_ptr<engineio::session>> sessions;
 };
 
+/// Opens a WebSocket-only session on `ws` and reads its open packet.
+awaitable<void> open_websocket(ws_client& ws, tcp::endpoint at) {
+    co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
+    co_await ws.read();
+}
+
 engineio::config test_config() {
     engineio::config c;
     c.path = "/engine.io/";
@@ -351,8 +357,7 @@ BOOST_AUTO_TEST_CASE(websocket_session_echoes_text_and_binary) {
 BOOST_AUTO_TEST_CASE(websocket_message_over_max_payload_closes_with_1009) {
     auto const code = io.run([](tcp::endpoint at) -> awaitable<int> {
         ws_client ws(co_await net::this_coro::executor);
-        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
-        co_await ws.read();
+        co_await open_websocket(ws, at);
         co_await ws.send_text("4" + std::string(100'000, 'x'));
         co_await ws.closed_by_server();
         co_return static_cast<int>(ws.close_code().code);
@@ -368,8 +373,7 @@ BOOST_AUTO_TEST_CASE(websocket_burst_comes_back_in_order_and_pings_get_pongs) {
     };
     auto const got = io.run([](tcp::endpoint at) -> awaitable<outcome> {
         ws_client ws(co_await net::this_coro::executor);
-        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
-        co_await ws.read();
+        co_await open_websocket(ws, at);
         outcome out;
         ws.record_pongs(out.pongs);
         // Sent back to back, so the server reads several per system call and answers
@@ -401,8 +405,7 @@ BOOST_AUTO_TEST_CASE(websocket_ping_flood_is_answered_by_the_latest_pong_not_a_p
     };
     auto const got = io.run([](tcp::endpoint at) -> awaitable<outcome> {
         ws_client ws(co_await net::this_coro::executor);
-        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
-        co_await ws.read();
+        co_await open_websocket(ws, at);
         outcome out;
         ws.record_pongs(out.pongs);
         // Written without reading in between: the server owes one pong, for the last one.
@@ -426,8 +429,7 @@ BOOST_AUTO_TEST_CASE(websocket_ping_flood_is_answered_by_the_latest_pong_not_a_p
 BOOST_AUTO_TEST_CASE(websocket_text_that_is_not_utf8_closes_with_1007) {
     auto const code = io.run([](tcp::endpoint at) -> awaitable<int> {
         ws_client ws(co_await net::this_coro::executor);
-        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
-        co_await ws.read();
+        co_await open_websocket(ws, at);
         co_await ws.send_text("4\xc3\x28");
         co_await ws.closed_by_server();
         co_return static_cast<int>(ws.close_code().code);
@@ -594,8 +596,7 @@ BOOST_AUTO_TEST_CASE(stop_closes_websocket_and_polling_sessions) {
                              http::server& srv) -> awaitable<std::pair<std::string, bool>> {
         auto ex = co_await net::this_coro::executor;
         ws_client ws(ex);
-        co_await ws.connect(at, "/engine.io/?EIO=4&transport=websocket");
-        co_await ws.read();
+        co_await open_websocket(ws, at);
         http_client parked(ex);
         co_await parked.connect(at);
         co_await bhttp::async_write(parked.stream(),

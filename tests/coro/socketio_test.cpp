@@ -621,28 +621,57 @@ std::pair<std::string, std::string> split_ack_event(std::string const& frame) {
     return {frame.substr(2, open - 2), frame.substr(open)};
 }
 
-BOOST_AUTO_TEST_CASE(broadcast_with_acks_collects_every_answer_or_times_out) {
-    struct outcome {
-        std::mutex mutex;
-        std::optional<socketio::broadcast_ack_result> result;
-        void set(socketio::broadcast_ack_result r) {
-            std::lock_guard lock(mutex);
-            result = std::move(r);
-        }
-        std::optional<socketio::broadcast_ack_result> get() {
-            std::lock_guard lock(mutex);
-            return result;
-        }
+/// The result of one broadcast with acknowledgements, set from an I/O thread.
+struct ack_outcome {
+    std::mutex mutex;
+    std::optional<socketio::broadcast_ack_result> result;
+    void set(socketio::broadcast_ack_result r) {
+        std::lock_guard lock(mutex);
+        result = std::move(r);
+    }
+    std::optional<socketio::broadcast_ack_result> get() {
+        std::lock_guard lock(mutex);
+        return result;
+    }
+};
+
+/// What client `i` sends back to ack `id` ("" for nothing).
+using survey_reply = std::function<std::string(std::size_t i, std::string const& id)>;
+
+/// Asks the room "survey" with an acknowledgement; each client reads the question and sends
+/// its reply; then waits (bounded) for the outcome. Returns each client's "<id><args>".
+awaitable<std::vector<std::string>>
+survey_round(socketio::server& server_io, std::vector<std::unique_ptr<ws_client>>& clients,
+             std::string question, std::chrono::milliseconds timeout,
+             std::shared_ptr<ack_outcome> outcome, survey_reply reply) {
+    auto record = [outcome](socketio::broadcast_ack_result r) {
+        outcome->set(std::move(r));
     };
-    auto all_answer = std::make_shared<outcome>();
-    auto one_silent = std::make_shared<outcome>();
-    auto one_leaves = std::make_shared<outcome>();
-    auto nobody = std::make_shared<outcome>();
+    server_io.to("survey").emit_with_ack("ask", socketio::make_payload(question), timeout, record);
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+        auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
+        seen.push_back(id + args);
+        if (auto const text = reply(i, id); !text.empty())
+            co_await clients[i]->send_text(text);
+    }
+    for (int i = 0; i < 400 && !outcome->get(); ++i) {
+        net::steady_timer pause(co_await net::this_coro::executor, 5ms);
+        co_await pause.async_wait(net::use_awaitable);
+    }
+    co_return seen;
+}
+
+BOOST_AUTO_TEST_CASE(broadcast_with_acks_collects_every_answer_or_times_out) {
+    auto all_answer = std::make_shared<ack_outcome>();
+    auto one_silent = std::make_shared<ack_outcome>();
+    auto one_leaves = std::make_shared<ack_outcome>();
+    auto nobody = std::make_shared<ack_outcome>();
 
     auto const ids =
-        io.run([](tcp::endpoint at, socketio::server& server_io, std::shared_ptr<outcome> first,
-                  std::shared_ptr<outcome> second,
-                  std::shared_ptr<outcome> third) -> awaitable<std::vector<std::string>> {
+        io.run([](tcp::endpoint at, socketio::server& server_io, std::shared_ptr<ack_outcome> first,
+                  std::shared_ptr<ack_outcome> second,
+                  std::shared_ptr<ack_outcome> third) -> awaitable<std::vector<std::string>> {
             std::vector<std::unique_ptr<ws_client>> clients;
             for (int i = 0; i < 3; ++i) {
                 auto ws = co_await open_session(at);
@@ -652,47 +681,28 @@ BOOST_AUTO_TEST_CASE(broadcast_with_acks_collects_every_answer_or_times_out) {
                 co_await next_text(*ws); // 430[true]
                 clients.push_back(std::move(ws));
             }
-            auto wait_for = [](std::shared_ptr<outcome> o) -> awaitable<void> {
-                for (int i = 0; i < 400 && !o->get(); ++i) {
-                    net::steady_timer pause(co_await net::this_coro::executor, 5ms);
-                    co_await pause.async_wait(net::use_awaitable);
-                }
-            };
             std::vector<std::string> seen_ids;
+            auto const keep = [&](std::vector<std::string> const& round) {
+                seen_ids.insert(seen_ids.end(), round.begin(), round.end());
+            };
 
             // Everyone answers: done before the (long) timeout, answers in arrival order.
-            server_io.to("survey").emit_with_ack("ask", socketio::make_payload("q1"), 5s,
-                                                 [first](auto r) { first->set(std::move(r)); });
-            for (std::size_t i = 0; i < clients.size(); ++i) {
-                auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
-                seen_ids.push_back(id + args);
-                co_await clients[i]->send_text(fmt::format("43{}[\"a{}\"]", id, i));
-            }
-            co_await wait_for(first);
+            survey_reply const everyone = [](std::size_t i, std::string const& id) {
+                return fmt::format("43{}[\"a{}\"]", id, i);
+            };
+            keep(co_await survey_round(server_io, clients, "q1", 5s, first, everyone));
 
             // One stays silent: the timeout ends it with the answers that came.
-            server_io.to("survey").emit_with_ack("ask", socketio::make_payload("q2"), 300ms,
-                                                 [second](auto r) { second->set(std::move(r)); });
-            for (std::size_t i = 0; i < clients.size(); ++i) {
-                auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
-                seen_ids.push_back(id + args);
-                if (i != 1)
-                    co_await clients[i]->send_text(fmt::format("43{}[{}]", id, i));
-            }
-            co_await wait_for(second);
+            survey_reply const silent_second = [](std::size_t i, std::string const& id) {
+                return i == 1 ? std::string() : fmt::format("43{}[{}]", id, i);
+            };
+            keep(co_await survey_round(server_io, clients, "q2", 300ms, second, silent_second));
 
             // One leaves without answering: it is not waited for.
-            server_io.to("survey").emit_with_ack("ask", socketio::make_payload("q3"), 5s,
-                                                 [third](auto r) { third->set(std::move(r)); });
-            for (std::size_t i = 0; i < clients.size(); ++i) {
-                auto const [id, args] = split_ack_event(co_await next_text(*clients[i]));
-                seen_ids.push_back(id + args);
-                if (i == 2)
-                    co_await clients[i]->send_text("41");
-                else
-                    co_await clients[i]->send_text(fmt::format("43{}[true]", id));
-            }
-            co_await wait_for(third);
+            survey_reply const third_leaves = [](std::size_t i, std::string const& id) {
+                return i == 2 ? std::string("41") : fmt::format("43{}[true]", id);
+            };
+            keep(co_await survey_round(server_io, clients, "q3", 5s, third, third_leaves));
             co_return seen_ids;
         }(ep, sio, all_answer, one_silent, one_leaves));
 

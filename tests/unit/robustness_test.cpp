@@ -32,6 +32,11 @@ public:
         return s;
     }
 
+    /// A mutated member of `corpus`, with pieces of another spliced in at times.
+    std::string mutant(std::vector<std::string> const& corpus) {
+        return mutate(corpus[below(corpus.size())], corpus[below(corpus.size())]);
+    }
+
     /// A few random edits: flip, insert, delete, truncate, or splice in a piece of `other`.
     std::string mutate(std::string s, std::string_view other) {
         auto const edits = 1 + below(4);
@@ -71,11 +76,6 @@ private:
     std::mt19937 rng_;
 };
 
-template <class T>
-T const& pick(mutator& m, std::vector<T> const& v) {
-    return v[m.below(v.size())];
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(robustness)
@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(socketio_decoder_on_mutated_packets) {
     mutator m(20261130);
     std::size_t decoded = 0;
     for (int i = 0; i < 20000; ++i) {
-        auto const text = m.mutate(pick(m, corpus), pick(m, corpus));
+        auto const text = m.mutant(corpus);
         socketio::decoder d(10);
         auto r = d.on_text(text);
         // Attachments for a binary packet: a few, maybe fewer than announced.
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(engineio_payloads_on_mutated_bodies) {
     };
     mutator m(4242);
     for (int i = 0; i < 20000; ++i) {
-        auto const body = m.mutate(pick(m, corpus), pick(m, corpus));
+        auto const body = m.mutant(corpus);
         auto const packets = engineio::decode_payload(body);
         if (!packets)
             continue;
@@ -166,8 +166,7 @@ BOOST_AUTO_TEST_CASE(websocket_reader_on_random_bytes_in_random_pieces) {
         engineio::ws::frame_reader reader(max_message, m.below(2) == 1);
         std::string stream;
         for (std::size_t n = 1 + m.below(6); n > 0; --n)
-            stream +=
-                m.below(3) == 0 ? m.bytes(m.below(40)) : m.mutate(pick(m, pieces), pick(m, pieces));
+            stream += m.below(3) == 0 ? m.bytes(m.below(40)) : m.mutant(pieces);
         bool failed = false;
         std::size_t at = 0;
         while (at < stream.size()) {
@@ -243,7 +242,7 @@ BOOST_AUTO_TEST_CASE(request_targets_never_decode_to_a_way_out) {
     };
     mutator m(7);
     for (int i = 0; i < 20000; ++i) {
-        auto const target = m.mutate(pick(m, corpus), pick(m, corpus));
+        auto const target = m.mutant(corpus);
         auto const d = http::decode_target(target);
         BOOST_TEST_REQUIRE(d.path.has_value() != d.error.has_value(), target);
         if (!d.path)
