@@ -15,8 +15,8 @@ done
 
 packages=(
     g++ cmake ninja-build ccache git pkg-config clang-format
-    libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-url1.81-dev
-    libfmt-dev zlib1g-dev
+    libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
+    libfmt-dev zlib1g-dev libssl-dev
 )
 if [ "$want_tests" = 1 ]; then
     packages+=(chromium)

@@ -56,8 +56,9 @@ void register_hello_app(sio::socketio::server& io) {
                 sio::log::warn("[socket.io] unknown event {:?} from {}; ignored", ev.name(),
                                self.id());
         });
-        s->on_disconnect(
-            [](socket&, std::string_view) { sio::log::out("[socket.io] A client disconnected."); });
+        s->on_disconnect([](socket&, sio::socketio::disconnect_reason) {
+            sio::log::out("[socket.io] A client disconnected.");
+        });
     });
 }
 

@@ -1,5 +1,6 @@
 // The Engine.IO server in-process on 127.0.0.1:0: polling, WebSocket, upgrade, heartbeat,
 // limits and cleanup, through Beast HTTP and WebSocket clients.
+#include "sio/engineio/connection.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/server.hpp"
 
@@ -29,7 +30,7 @@ namespace {
 class recording_handler final : public engineio::handler {
 public:
     struct listener final : engineio::session_listener {
-        listener(recording_handler& h, std::shared_ptr<engineio::session> s)
+        listener(recording_handler& h, std::shared_ptr<engineio::connection> s)
             : owner(h)
             , session(s) {}
         void on_message(std::string text) override {
@@ -45,11 +46,11 @@ public:
             owner.closes.push_back(reason);
         }
         recording_handler& owner;
-        std::weak_ptr<engineio::session> session;
+        std::weak_ptr<engineio::connection> session;
     };
 
     std::shared_ptr<engineio::session_listener>
-    on_open(std::shared_ptr<engineio::session> const& s) override {
+    on_open(std::shared_ptr<engineio::connection> const& s) override {
         std::lock_guard lock(mutex);
         sessions.push_back(s);
         return std::make_shared<listener>(*this, s);
@@ -59,14 +60,14 @@ public:
         std::lock_guard lock(mutex);
         return closes;
     }
-    std::shared_ptr<engineio::session> last_session() {
+    std::shared_ptr<engineio::connection> last_session() {
         std::lock_guard lock(mutex);
         return sessions.empty() ? nullptr : sessions.back().lock();
     }
 
     std::mutex mutex;
     std::vector<disconnect_reason> closes;
-    std::vector<std::weak_ptr<engineio::session>> sessions;
+    std::vector<std::weak_ptr<engineio::connection>> sessions;
 };
 
 /// Opens a WebSocket-only session on `ws` and reads its open packet.
@@ -535,12 +536,13 @@ BOOST_AUTO_TEST_CASE(queue_full_drops_volatile_then_closes) {
     BOOST_TEST_REQUIRE(s);
     auto const msg = std::string(199, 'v'); // 200 bytes with the type digit
     for (int i = 0; i < 10; ++i)
-        s->send(engineio::make_text_message(msg), true); // volatile: 5 fit in 1000 bytes
+        s->send(engineio::make_text_message(msg),
+                engineio::delivery::droppable); // volatile: 5 fit in 1000 bytes
     auto const first = request(polling(sid));
     BOOST_TEST(std::count(first.body().begin(), first.body().end(), '\x1e') == 4); // 5 packets
 
     for (int i = 0; i < 10; ++i)
-        s->send(engineio::make_text_message(msg), false);
+        s->send(engineio::make_text_message(msg), engineio::delivery::reliable);
     BOOST_TEST(closed_with(disconnect_reason::queue_full));
     // What was queued before the overflow still reaches the client, then the close packet.
     auto const last = request(polling(sid));

@@ -79,9 +79,9 @@ struct sio_fixture {
             s->on_typed<std::string, int>("typed", [](sio_socket& self, std::string a, int b) {
                 self.emit("typed-back", a, b + 1);
             });
-            s->on_disconnect([this](sio_socket&, std::string_view reason) {
+            s->on_disconnect([this](sio_socket&, socketio::disconnect_reason reason) {
                 std::lock_guard lock(mutex);
-                disconnects.emplace_back(reason);
+                disconnects.emplace_back(to_string(reason));
             });
         });
         auto& admin = sio.of("/admin");

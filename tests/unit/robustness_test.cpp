@@ -4,7 +4,7 @@
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/websocket.hpp"
 #include "sio/http/static_path.hpp"
-#include "sio/socketio/packet.hpp"
+#include "sio/protocol/packet.hpp"
 
 #include "common/ws_frames.hpp"
 
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(socketio_decoder_on_mutated_packets) {
     std::size_t decoded = 0;
     for (int i = 0; i < 20000; ++i) {
         auto const text = m.mutant(corpus);
-        socketio::decoder d(10);
+        protocol::decoder d(10);
         auto r = d.on_text(text);
         // Attachments for a binary packet: a few, maybe fewer than announced.
         for (int a = 0; d.awaiting_attachments() && a < 3 && !r.error; ++a)
@@ -106,11 +106,11 @@ BOOST_AUTO_TEST_CASE(socketio_decoder_on_mutated_packets) {
             continue;
         ++decoded;
         auto const& p = *r.complete;
-        BOOST_TEST_REQUIRE(socketio::is_payload_valid(p.type, p.data), text);
+        BOOST_TEST_REQUIRE(protocol::is_payload_valid(p.type, p.data), text);
         BOOST_TEST_REQUIRE(p.attachments.size() <= 10u, text);
         // What we accept we can write back, and it reads the same.
-        auto const again = socketio::encode(p);
-        socketio::decoder d2(10);
+        auto const again = protocol::encode(p);
+        protocol::decoder d2(10);
         auto r2 = d2.on_text(again.text);
         for (auto const& att : again.attachments)
             r2 = d2.on_binary(att);

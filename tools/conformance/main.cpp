@@ -8,6 +8,7 @@
 // answers the asker with `survey-result` (timed out?, the answers' first arguments).
 // /recovering/ is a second Socket.IO server with connection state recovery (see below).
 #include "sio/core/log.hpp"
+#include "sio/engineio/connection.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
@@ -27,7 +28,7 @@ using namespace sio;
 /// Sends every message back on the session it came from.
 class echo_listener final : public engineio::session_listener {
 public:
-    explicit echo_listener(std::weak_ptr<engineio::session> s)
+    explicit echo_listener(std::weak_ptr<engineio::connection> s)
         : session_(std::move(s)) {}
     void on_message(std::string text) override {
         if (auto s = session_.lock())
@@ -40,13 +41,13 @@ public:
     void on_close(engineio::disconnect_reason) override {}
 
 private:
-    std::weak_ptr<engineio::session> session_;
+    std::weak_ptr<engineio::connection> session_;
 };
 
 class echo_handler final : public engineio::handler {
 public:
     std::shared_ptr<engineio::session_listener>
-    on_open(std::shared_ptr<engineio::session> const& s) override {
+    on_open(std::shared_ptr<engineio::connection> const& s) override {
         return std::make_shared<echo_listener>(s);
     }
 };

@@ -2,7 +2,7 @@
 // touching sockets. The adapter does room arithmetic; the namespace encodes and delivers.
 #pragma once
 
-#include "sio/socketio/packet.hpp"
+#include "sio/protocol/packet.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -38,7 +38,7 @@ struct restored_session {
     persisted_session session;
     /// The packets broadcast to its rooms after the client's offset, oldest first; each
     /// carries its offset as its last argument.
-    std::vector<socketio::packet> missed;
+    std::vector<protocol::packet> missed;
 };
 
 /// What the adapter hands the namespace: the local targets of one broadcast.
@@ -46,7 +46,7 @@ class local_delivery {
 public:
     virtual ~local_delivery() = default;
     /// Encode `p` once and send it to each of `targets`.
-    virtual void deliver(std::vector<socket_id> const& targets, socketio::packet const& p,
+    virtual void deliver(std::vector<socket_id> const& targets, protocol::packet const& p,
                          bool is_volatile) = 0;
 };
 
@@ -60,7 +60,7 @@ public:
     /// Removes the socket from every room (on disconnect).
     virtual void del_all(socket_id const& id) = 0;
 
-    virtual void broadcast(socketio::packet const& p, broadcast_options const& opts) = 0;
+    virtual void broadcast(protocol::packet const& p, broadcast_options const& opts) = 0;
 
     /// The sockets a broadcast with these options would reach.
     virtual std::vector<socket_id> sockets(broadcast_options const& opts) const = 0;

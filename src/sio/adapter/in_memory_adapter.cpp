@@ -1,6 +1,6 @@
 #include "sio/adapter/in_memory_adapter.hpp"
 
-#include "sio/engineio/handshake.hpp"
+#include "sio/core/random_id.hpp"
 
 namespace sio::adapter {
 
@@ -8,7 +8,7 @@ in_memory_adapter::in_memory_adapter(local_delivery& delivery,
                                      std::optional<std::chrono::milliseconds> recovery)
     : delivery_(delivery) {
     if (recovery)
-        store_.emplace(*recovery, engineio::generate_sid().substr(0, 8));
+        store_.emplace(*recovery, random_id().substr(0, 8));
 }
 
 void in_memory_adapter::add_all(socket_id const& id, std::vector<room> const& rooms) {
@@ -105,12 +105,12 @@ std::vector<socket_id> in_memory_adapter::targets(broadcast_options const& opts)
     return out;
 }
 
-void in_memory_adapter::broadcast(socketio::packet const& p, broadcast_options const& opts) {
+void in_memory_adapter::broadcast(protocol::packet const& p, broadcast_options const& opts) {
     // With recovery, a client resumes after the last offset it received, so it must receive
     // offsets in their order: stamping and handing over are one step among broadcasting
     // threads. (Recursive: a handler run by the delivery may broadcast too.)
     std::unique_lock<std::recursive_mutex> in_order;
-    std::optional<socketio::packet> stamped;
+    std::optional<protocol::packet> stamped;
     if (store_ && session_store::keeps(p, opts))
         in_order = std::unique_lock(order_mutex_);
     std::vector<socket_id> to;

@@ -20,7 +20,7 @@ public:
     void add_all(socket_id const& id, std::vector<room> const& rooms) override;
     void del(socket_id const& id, room const& r) override;
     void del_all(socket_id const& id) override;
-    void broadcast(socketio::packet const& p, broadcast_options const& opts) override;
+    void broadcast(protocol::packet const& p, broadcast_options const& opts) override;
     std::vector<socket_id> sockets(broadcast_options const& opts) const override;
     std::set<room> socket_rooms(socket_id const& id) const override;
     std::vector<room> rooms() const override;

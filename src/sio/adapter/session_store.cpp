@@ -24,12 +24,12 @@ session_store::session_store(std::chrono::milliseconds keep, std::string prefix)
     : keep_(keep)
     , prefix_(std::move(prefix) + "-") {}
 
-bool session_store::keeps(socketio::packet const& p, broadcast_options const& opts) {
-    return p.type == socketio::packet_type::event && !p.id && !opts.is_volatile && p.data &&
+bool session_store::keeps(protocol::packet const& p, broadcast_options const& opts) {
+    return p.type == protocol::packet_type::event && !p.id && !opts.is_volatile && p.data &&
            p.data->is_array();
 }
 
-std::string session_store::record(socketio::packet& p, broadcast_options const& opts,
+std::string session_store::record(protocol::packet& p, broadcast_options const& opts,
                                   clock::time_point now) {
     expire(now);
     auto const number = next_number_++;

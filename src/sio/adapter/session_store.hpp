@@ -27,10 +27,10 @@ public:
     session_store(std::chrono::milliseconds keep, std::string prefix);
 
     /// Whether a broadcast is kept: events without an ack id, not volatile (as Node).
-    static bool keeps(socketio::packet const& p, broadcast_options const& opts);
+    static bool keeps(protocol::packet const& p, broadcast_options const& opts);
     /// Appends a new offset to the event's arguments (where the client looks for it) and
     /// keeps a copy; returns the offset.
-    std::string record(socketio::packet& p, broadcast_options const& opts, clock::time_point now);
+    std::string record(protocol::packet& p, broadcast_options const& opts, clock::time_point now);
     void persist(persisted_session s, clock::time_point now);
     /// The session and what it missed; nullopt when the pid is unknown or expired, or the
     /// offset is unknown or too old (then the client starts afresh). A session is restored
@@ -49,7 +49,7 @@ private:
     struct kept_packet {
         std::uint64_t number;
         broadcast_options opts;
-        socketio::packet packet;
+        protocol::packet packet;
         clock::time_point at;
     };
     struct kept_session {

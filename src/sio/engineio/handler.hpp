@@ -2,29 +2,15 @@
 // conformance echo server). Nothing here knows about Socket.IO.
 #pragma once
 
+#include "sio/engineio/disconnect_reason.hpp"
+
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace sio::engineio {
 
-class session;
-
-/// Why a session ended.
-enum class disconnect_reason {
-    transport_close,   ///< the client closed (close packet, WebSocket close, aborted poll)
-    transport_error,   ///< I/O error on the transport
-    ping_timeout,      ///< no pong within pingTimeout
-    parse_error,       ///< the client sent a malformed packet
-    multiple_polling,  ///< two concurrent GETs
-    payload_too_large, ///< a POST or message over maxPayload
-    queue_full,        ///< the client does not read fast enough
-    forced_close,      ///< the server closed it (session::close)
-    server_shutdown,   ///< the server is stopping
-};
-
-/// The reference server's wording ("transport close", "ping timeout", ...).
-std::string_view to_string(disconnect_reason r);
+class connection;
 
 /// Receives one session's events. Every call is made on the session's strand, in order;
 /// on_close exactly once, last.
@@ -41,7 +27,7 @@ class handler {
 public:
     virtual ~handler() = default;
     /// Called on the new session's strand, before any message is delivered.
-    virtual std::shared_ptr<session_listener> on_open(std::shared_ptr<session> const& s) = 0;
+    virtual std::shared_ptr<session_listener> on_open(std::shared_ptr<connection> const& c) = 0;
 };
 
 } // namespace sio::engineio

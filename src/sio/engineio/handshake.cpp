@@ -1,7 +1,6 @@
 #include "sio/engineio/handshake.hpp"
 
-#include "sio/core/base64.hpp"
-#include "sio/http/static_path.hpp"
+#include "sio/http/percent_decode.hpp"
 #include "sio/http/tokens.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -10,12 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <mutex>
-#include <stdexcept>
-
-#include <sys/random.h>
 
 namespace sio::engineio {
 
@@ -45,8 +39,8 @@ std::string error_body(http_error e, std::string_view message) {
                        boost::json::serialize(boost::json::value(message)));
 }
 
-unsigned error_status(http_error e) {
-    return e == http_error::forbidden ? 403 : 400;
+http::status error_status(http_error e) {
+    return e == http_error::forbidden ? http::status::forbidden : http::status::bad_request;
 }
 
 std::string_view to_string(transport_kind t) {
@@ -178,29 +172,6 @@ std::optional<std::string> handshake_info::query(std::string_view name) const {
         return http::percent_decode(value);
     }
     return std::nullopt;
-}
-
-std::string generate_sid() {
-    // Amortise the syscall: draw randomness in blocks, hand out 15 bytes at a time.
-    constexpr std::size_t sid_bytes = 15;
-    thread_local std::array<char, sid_bytes * 64> pool;
-    thread_local std::size_t used = pool.size();
-    if (used == pool.size()) {
-        std::size_t filled = 0;
-        while (filled < pool.size()) {
-            auto const n = getrandom(pool.data() + filled, pool.size() - filled, 0);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                throw std::runtime_error("getrandom failed");
-            }
-            filled += static_cast<std::size_t>(n);
-        }
-        used = 0;
-    }
-    auto sid = base64::encode_url(std::string_view(pool.data() + used, sid_bytes));
-    used += sid_bytes;
-    return sid;
 }
 
 } // namespace sio::engineio

@@ -2,6 +2,8 @@
 // pure functions.
 #pragma once
 
+#include "sio/http/status.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -25,7 +27,7 @@ enum class http_error : std::uint8_t {
 /// replaces the standard text when not empty, as the reference does for allowRequest.
 std::string error_body(http_error e, std::string_view message = {});
 std::string_view error_message(http_error e);
-unsigned error_status(http_error e);
+http::status error_status(http_error e);
 
 enum class transport_kind : std::uint8_t { polling, websocket };
 std::string_view to_string(transport_kind t);
@@ -73,8 +75,5 @@ struct handshake_info {
     /// The percent-decoded value of a query parameter, or nullopt.
     std::optional<std::string> query(std::string_view name) const;
 };
-
-/// A new session id: 120 random bits from the OS CSPRNG, URL-safe base64 (20 characters).
-std::string generate_sid();
 
 } // namespace sio::engineio

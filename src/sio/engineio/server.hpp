@@ -1,17 +1,19 @@
-// The Engine.IO endpoint: mounted on the HTTP server at config.path, it answers the
-// handshake, polling GETs and POSTs, and WebSocket upgrades, and owns the session registry.
+// The Engine.IO endpoint: mounted on the HTTP server at config.path, it routes each request
+// to the handshake, a session's polling requests (polling.hpp) or a WebSocket
+// (ws_transport.hpp), and owns the session registry.
 #pragma once
 
 #include "sio/engineio/config.hpp"
 #include "sio/engineio/handler.hpp"
-#include "sio/engineio/session.hpp"
+#include "sio/engineio/handshake.hpp"
 #include "sio/http/server.hpp"
 
 #include <memory>
-#include <optional>
-#include <string_view>
 
 namespace sio::engineio {
+
+class session;
+class session_registry;
 
 /// Thread safety: handle() runs on HTTP connection strands; stop() and session_count()
 /// from any thread.
@@ -30,28 +32,14 @@ public:
 
     config const& settings() const { return config_; }
     std::size_t session_count() const;
-    std::shared_ptr<session> find(std::string const& sid) const;
 
 private:
     awaitable<http::after_response> handshake(http::connection& conn, http::request& req,
                                               transport_kind transport, handshake_info info);
-    awaitable<http::after_response> poll(http::connection& conn, http::request& req,
-                                         std::shared_ptr<session> s);
-    awaitable<http::after_response> post(http::connection& conn, http::request& req,
-                                         std::shared_ptr<session> s);
-    awaitable<http::after_response> reply(http::connection& conn, http::request const& req,
-                                          poll_reply r);
-    awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
-    awaitable<http::after_response> refuse_websocket(http::connection& conn,
-                                                     http::request const& req, ws::refused why);
-    struct cors_fields {
-        std::string_view allow_origin;
-        bool vary_origin = false;
-        bool credentials = false;
-    };
-    /// The CORS fields for a request's Origin, or nullopt when none apply.
-    std::optional<cors_fields> cors_for(http::request const& req) const;
-    void add_cors(http::request const& req, http::response& res) const;
+    awaitable<http::after_response> upgrade(http::connection& conn, http::request& req,
+                                            std::shared_ptr<session> s);
+    awaitable<http::after_response> refuse(http::connection& conn, http::request const& req,
+                                           http_error e, std::string_view message = {});
     std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,
                                             handshake_info info);
 

@@ -1,147 +1,119 @@
-// One Engine.IO session: its outbound queue, heartbeat and transports (long-polling,
-// WebSocket, and the upgrade from one to the other). All state lives on the session's strand.
+// One Engine.IO session: its outbound queue, heartbeat, lifecycle and packet dispatch. The
+// WebSocket that carries it (ws_transport.hpp) or its long-polling requests (polling.hpp)
+// move the bytes. All state lives on the session's strand.
 #pragma once
 
 #include "sio/core/net.hpp"
 #include "sio/engineio/config.hpp"
+#include "sio/engineio/connection.hpp"
 #include "sio/engineio/handler.hpp"
 #include "sio/engineio/handshake.hpp"
-#include "sio/engineio/websocket.hpp"
-#include "sio/http/server.hpp"
+#include "sio/engineio/polling.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace sio::engineio {
 
-namespace beast = boost::beast;
-
-/// A message encoded once, shareable by every session it is sent to (broadcasts).
-struct message {
-    std::shared_ptr<std::string const> bytes; ///< text: "4" + data; binary: the raw bytes
-    bool binary = false;
-};
-
-/// A text message: `text` becomes the Engine.IO packet "4<text>".
-message make_text_message(std::string_view text);
-/// A binary message carrying `bytes` as they are.
-message make_binary_message(std::string bytes);
-
-/// An HTTP answer computed on the session's strand for a polling request.
-struct poll_reply {
-    unsigned status = 200;
-    std::string body;
-    bool json_error = false; ///< body is an Engine.IO error object
-};
-
-/// A polling GET parked until packets arrive. Lives on the HTTP connection's executor.
-struct poll_waiter {
-    explicit poll_waiter(net::any_io_executor ex);
-    net::steady_timer wake;
-    std::optional<poll_reply> reply; ///< set on the waiter's executor only
-};
-
 class session_registry;
-struct ws_transport;
+class transport;
 struct packet;
 
-/// Thread safety: send(), close() and the accessors marked so may be called from any
-/// thread; everything else runs on the session's strand.
-class session : public std::enable_shared_from_this<session> {
+/// What a probing WebSocket does after the session saw one of its packets.
+enum class probe_step {
+    reply_probe, ///< answer "3probe"
+    upgraded,    ///< the probe carries the session from now on
+    refused,     ///< the probe was stopped
+};
+
+/// Thread safety: the connection members, begin_post() and end_post() may be called from
+/// any thread; everything else runs on the session's strand.
+class session final : public connection, public std::enable_shared_from_this<session> {
 public:
     session(net::any_io_executor strand, std::string sid, config const& cfg, transport_kind initial,
             std::shared_ptr<handler> handler, std::shared_ptr<session_registry> registry,
             handshake_info handshake = {});
-    ~session();
+    ~session() override;
 
-    /// Any thread.
-    std::string const& id() const { return sid_; }
-    /// The request that opened the session. Any thread.
-    handshake_info const& handshake() const { return handshake_; }
-    /// The session's strand. Any thread.
-    net::any_io_executor const& get_executor() const { return strand_; }
+    // --- connection (any thread) ---
+    std::string const& id() const override { return sid_; }
+    handshake_info const& handshake() const override { return handshake_; }
+    net::any_io_executor const& get_executor() const override { return strand_; }
+    using connection::send;
+    void send(std::vector<message> group, delivery d = delivery::reliable) override;
+    void close(disconnect_reason reason = disconnect_reason::forced_close) override;
 
-    /// Queues one message, or a group that must stay together (a packet and its binary
-    /// attachments). Droppable (volatile) messages are dropped when the queue is full;
-    /// otherwise a full queue closes the session. Any thread.
-    void send(message m, bool droppable = false);
-    void send(std::vector<message> group, bool droppable = false);
-    /// send(group) to each of `sessions` (a broadcast), sharing the group. Any thread.
-    static void send_to_all(std::vector<std::shared_ptr<session>> const& sessions,
-                            std::vector<message> group, bool droppable = false);
-
-    /// Closes the session after flushing what is queued. Any thread.
-    void close(disconnect_reason reason = disconnect_reason::forced_close);
     /// A POST body starts / ends arriving; false when another is in progress. Any thread.
     bool begin_post() { return !post_active_.exchange(true); }
     void end_post() { post_active_.store(false); }
 
-    // --- strand only: the transports' entry points ---
-
+    // --- strand only: lifecycle ---
     /// Queues the open packet, starts the heartbeat and tells the handler.
     void start();
+    config const& settings() const { return config_; }
+    transport_kind transport() const { return transport_; }
+    bool is_open() const { return state_ == state::open; }
+    /// Ends the session now (the transport failed, the client broke the protocol, ...).
+    void end(disconnect_reason reason) { do_close(reason); }
+
+    // --- strand only: the packets a transport brings in ---
+    void receive_text(std::string_view text);
+    void receive_binary(std::string bytes);
+
+    // --- strand only: long-polling (defined in polling.cpp) ---
     /// A polling GET: the reply now, or nullopt when parked on `waiter`.
     std::optional<poll_reply> poll(std::shared_ptr<poll_waiter> const& waiter);
     /// The client went away while `waiter` was parked.
     void poll_aborted(std::shared_ptr<poll_waiter> const& waiter);
     /// A polling POST body.
     poll_reply post(std::string_view body);
-    /// Whether a WebSocket for this session may start probing now.
-    bool can_upgrade() const;
-    transport_kind transport() const { return transport_; }
-    bool is_closed() const { return state_ != state::open; }
 
-    /// Runs a WebSocket on the session's strand: the only transport of a new session
-    /// (`upgrade` false), or a probe that may take over from polling. Sends `terms.response`
-    /// (the 101) first; `early_bytes` are frames the client sent right behind its request.
-    awaitable<void> run_websocket(http::tcp::socket socket, ws::accepted terms,
-                                  std::string early_bytes, bool upgrade);
+    // --- strand only: the WebSocket that carries the session, or probes to ---
+    /// `t` carries the session from now on (a session opened over WebSocket).
+    void attach(engineio::transport& t);
+    bool carried_by(engineio::transport const& t) const { return active_ == &t; }
+    bool probing_with(engineio::transport const& t) const { return probe_ == &t; }
+    bool has_queued() const { return !queue_.empty(); }
+    /// Everything queued, for one write; the queue is empty after.
+    std::vector<message> take_queue();
+    /// `t` is going away for `reason` (an I/O error, the client's close, a protocol error).
+    void transport_closing(engineio::transport& t, disconnect_reason reason);
+    /// `t`'s loop has ended; if it carried the session, the session ends too.
+    void detach(engineio::transport& t);
+    /// A WebSocket wants to take over from polling; false when it may not.
+    bool begin_probe(engineio::transport& t);
+    /// A packet from the probing WebSocket `t` (nullopt: not a text packet).
+    probe_step probe_packet(engineio::transport& t, std::optional<packet> const& p);
+    /// The probe took longer than the upgrade timeout.
+    void probe_expired(engineio::transport& t);
+
+protected:
+    void send_shared(std::shared_ptr<std::vector<message> const> group, delivery d) override;
 
 private:
     enum class state { open, closing, closed };
 
-    void enqueue(std::span<message const> group, bool droppable);
+    void enqueue(std::span<message const> group, delivery d);
     void enqueue_control(std::string packet);
     void flush_soon();
     void flush();
     std::string drain_payload();
     void complete_waiter(poll_reply reply);
 
-    void handle_packet(std::string_view text);
     void dispatch(packet p);
-    void handle_binary(std::string bytes);
     void on_pong();
     void schedule_heartbeat(std::chrono::milliseconds after);
     void on_heartbeat();
 
     void do_close(disconnect_reason reason);
     void finalize();
-
-    /// Whether frames are owed (a pong, "3probe", queued messages) and may still be sent.
-    bool ws_has_frames(ws_transport const& t) const;
-    /// Whether the close frame is due and not yet sent.
-    bool ws_must_close(ws_transport const& t) const;
-    /// Writes what is queued, or the close frame; false when the connection is over.
-    awaitable<bool> ws_flush(ws_transport& t);
-    awaitable<boost::system::error_code> ws_send(ws_transport& t,
-                                                 std::vector<net::const_buffer>& bufs);
-    /// Reads what the socket holds; false when the connection is over.
-    bool ws_read_available(ws_transport& t);
-    void ws_read_failed(ws_transport& t, boost::system::error_code ec);
-    void ws_receive(ws_transport& t, std::string_view bytes);
-    /// One frame-level event; false when the client closed or broke the protocol.
-    bool handle_ws_event(ws_transport& t, ws::event& e);
-    void ws_failed(ws_transport& t, std::uint16_t code, std::string_view why);
-    void abort_upgrade(ws_transport& t);
-    void wake_writer();
+    void abort_upgrade(engineio::transport& t);
 
     net::any_io_executor strand_;
     std::string sid_;
@@ -152,7 +124,6 @@ private:
     std::shared_ptr<session_listener> listener_;
 
     state state_ = state::open;
-    disconnect_reason close_reason_ = disconnect_reason::forced_close;
     transport_kind transport_;
 
     std::vector<message> queue_; // a vector: no allocation while empty
@@ -165,25 +136,11 @@ private:
     std::uint64_t heartbeat_generation_ = 0;
     bool awaiting_pong_ = false;
 
-    ws_transport* active_ws_ = nullptr;    ///< the WebSocket carrying the session
-    ws_transport* probe_ws_ = nullptr;     ///< a WebSocket probing an upgrade
-    bool upgrading_ = false;               ///< 3probe sent, waiting for 5
-    bool closed_by_client_ = false;        ///< the client sent a close packet
-    std::atomic<bool> post_active_{false}; ///< a POST body is being received
-};
-
-/// sid -> session, shared by the server and its sessions. Thread safety: all members.
-class session_registry {
-public:
-    void add(std::shared_ptr<session> s);
-    std::shared_ptr<session> find(std::string const& sid) const;
-    void remove(std::string const& sid);
-    std::size_t size() const;
-    std::vector<std::shared_ptr<session>> all() const;
-
-private:
-    mutable std::mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+    engineio::transport* active_ = nullptr; ///< the WebSocket carrying the session
+    engineio::transport* probe_ = nullptr;  ///< a WebSocket probing an upgrade
+    bool upgrading_ = false;                ///< 3probe sent, waiting for 5
+    bool closed_by_client_ = false;         ///< the client sent a close packet
+    std::atomic<bool> post_active_{false};  ///< a POST body is being received
 };
 
 } // namespace sio::engineio

@@ -4,7 +4,6 @@
 #include "sio/engineio/deflate.hpp"
 #include "sio/http/tokens.hpp"
 
-#include <boost/beast/core/detail/sha1.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -12,6 +11,9 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <stdexcept>
+
+#include <openssl/evp.h>
 
 namespace sio::engineio::ws {
 
@@ -19,29 +21,32 @@ namespace bhttp = boost::beast::http;
 
 std::string accept_key(std::string_view client_key) {
     static constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    boost::beast::detail::sha1_context ctx;
-    boost::beast::detail::init(ctx);
-    boost::beast::detail::update(ctx, client_key.data(), client_key.size());
-    boost::beast::detail::update(ctx, guid.data(), guid.size());
-    std::array<char, boost::beast::detail::sha1_context::digest_size> digest{};
-    boost::beast::detail::finish(ctx, digest.data());
-    return base64::encode({digest.data(), digest.size()});
+    std::string keyed;
+    keyed.reserve(client_key.size() + guid.size());
+    keyed.append(client_key).append(guid);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    if (EVP_Digest(keyed.data(), keyed.size(), digest.data(), &size, EVP_sha1(), nullptr) != 1)
+        throw std::runtime_error("SHA-1 unavailable");
+    return base64::encode({reinterpret_cast<char const*>(digest.data()), size});
 }
 
 std::variant<accepted, refused> accept(http::request const& req, bool offer_deflate) {
     if (req.method() != bhttp::verb::get)
-        return refused{400, "WebSocket upgrade must be a GET"};
+        return refused{http::status::bad_request, "WebSocket upgrade must be a GET"};
     if (req.version() < 11)
-        return refused{400, "WebSocket upgrade needs HTTP/1.1"};
+        return refused{http::status::bad_request, "WebSocket upgrade needs HTTP/1.1"};
     if (!http::has_token(req[bhttp::field::connection], "upgrade") ||
         !http::has_token(req[bhttp::field::upgrade], "websocket"))
-        return refused{400, "Missing Connection: Upgrade or Upgrade: websocket"};
+        return refused{http::status::bad_request,
+                       "Missing Connection: Upgrade or Upgrade: websocket"};
     if (req[bhttp::field::sec_websocket_version] != "13")
-        return refused{400, "Missing or invalid Sec-WebSocket-Version header"};
+        return refused{http::status::bad_request,
+                       "Missing or invalid Sec-WebSocket-Version header"};
     auto const key = req[bhttp::field::sec_websocket_key];
     auto const decoded = base64::decode(key);
     if (!decoded || decoded->size() != 16)
-        return refused{400, "Missing or invalid Sec-WebSocket-Key header"};
+        return refused{http::status::bad_request, "Missing or invalid Sec-WebSocket-Key header"};
 
     accepted a;
     a.response = "HTTP/1.1 101 Switching Protocols\r\n"
@@ -296,6 +301,56 @@ bool valid_utf8(std::string_view text) {
         s += n + 1;
     }
     return true;
+}
+
+// --- batches --------------------------------------------------------------------------------
+
+bool valid_close_code(std::uint16_t code) {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+           (code >= 3000 && code <= 4999);
+}
+
+void frame_messages(std::string_view control, std::vector<message> const& batch, bool deflate,
+                    int window_bits, std::string& arena, std::vector<std::string>& compressed,
+                    std::vector<net::const_buffer>& bufs) {
+    // Payloads up to this size are copied next to their frame header; larger ones are
+    // written from where they are.
+    static constexpr std::size_t copy_limit = 512;
+    auto const compress = [deflate](message const& m) {
+        return deflate && m.bytes->size() >= deflate::threshold;
+    };
+    // First pass: compress what needs it and size the arena.
+    std::size_t arena_size = control.size();
+    compressed.reserve(batch.size());
+    for (auto const& m : batch) {
+        std::string_view payload = *m.bytes;
+        if (compress(m)) {
+            compressed.push_back(deflate::compress(payload, window_bits));
+            payload = compressed.back();
+        }
+        arena_size += max_header_size + (payload.size() <= copy_limit ? payload.size() : 0);
+    }
+    arena.resize(arena_size);
+    char* out = arena.data();
+    char const* run_start = out;
+    std::memcpy(out, control.data(), control.size());
+    out += control.size();
+    auto next_compressed = compressed.begin();
+    for (auto const& m : batch) {
+        bool const packed = compress(m);
+        std::string_view const payload = packed ? *next_compressed++ : *m.bytes;
+        out += write_header(out, m.binary ? opcode::binary : opcode::text, payload.size(), packed);
+        if (payload.size() <= copy_limit) {
+            std::memcpy(out, payload.data(), payload.size());
+            out += payload.size();
+        } else {
+            bufs.emplace_back(run_start, static_cast<std::size_t>(out - run_start));
+            bufs.emplace_back(payload.data(), payload.size());
+            run_start = out;
+        }
+    }
+    if (out != run_start)
+        bufs.emplace_back(run_start, static_cast<std::size_t>(out - run_start));
 }
 
 } // namespace sio::engineio::ws

@@ -1,9 +1,14 @@
 // RFC 6455 WebSocket, server side, as pure functions: the opening handshake, frame headers
-// and an incremental frame reader. The transport in session.cpp does the I/O; owning the
+// and an incremental frame reader. The transport in ws_transport.cpp does the I/O; owning the
 // framing lets it gather every queued message into one write and hold no buffer while idle.
 #pragma once
 
-#include "sio/http/server.hpp"
+#include "sio/core/net.hpp"
+#include "sio/engineio/message.hpp"
+#include "sio/http/message.hpp"
+#include "sio/http/status.hpp"
+
+#include <boost/asio/buffer.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace sio::engineio::ws {
 
@@ -43,7 +49,7 @@ struct accepted {
 
 /// Why an upgrade request is refused: the HTTP status and a message for the body and log.
 struct refused {
-    unsigned status = 400;
+    http::status status = http::status::bad_request;
     std::string_view message;
 };
 
@@ -113,6 +119,18 @@ private:
     opcode message_op_ = opcode::text;
     bool message_compressed_ = false;
 };
+
+/// Whether a peer's close code may be echoed (RFC 6455 §7.4).
+bool valid_close_code(std::uint16_t code);
+
+// --- batches -------------------------------------------------------------------------------
+
+/// Frames `batch` (plus the ready-made `control` frames first) into `bufs` for one gather
+/// write: headers and small payloads are copied into `arena`, large payloads are pointed at
+/// where they are; with `deflate`, large payloads are compressed into `compressed`.
+void frame_messages(std::string_view control, std::vector<message> const& batch, bool deflate,
+                    int window_bits, std::string& arena, std::vector<std::string>& compressed,
+                    std::vector<net::const_buffer>& bufs);
 
 /// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool valid_utf8(std::string_view text);

@@ -31,9 +31,6 @@ struct decoded_target {
 /// once decoded (or decoded again by someone else) is refused.
 decoded_target decode_target(std::string_view target);
 
-/// Percent-decodes `in`; nullopt on a truncated or non-hex escape.
-std::optional<std::string> percent_decode(std::string_view in);
-
 /// Joins segments with '/', for use under a served root.
 std::string join_segments(std::vector<std::string> const& segments, std::size_t first = 0);
 

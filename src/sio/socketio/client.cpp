@@ -1,8 +1,7 @@
 #include "sio/socketio/client.hpp"
 
 #include "sio/core/log.hpp"
-#include "sio/engineio/handshake.hpp"
-#include "sio/engineio/session.hpp"
+#include "sio/core/random_id.hpp"
 #include "sio/socketio/server_state.hpp"
 #include "sio/socketio/socket.hpp"
 
@@ -14,39 +13,17 @@
 namespace sio::socketio {
 namespace {
 
-std::string_view reason_for(engineio::disconnect_reason r) {
-    using engineio::disconnect_reason;
-    switch (r) {
-    case disconnect_reason::transport_close:
-        return "transport close";
-    case disconnect_reason::ping_timeout:
-        return "ping timeout";
-    case disconnect_reason::parse_error:
-        return "parse error";
-    case disconnect_reason::forced_close:
-        return "forced close";
-    case disconnect_reason::server_shutdown:
-        return "server shutting down";
-    case disconnect_reason::transport_error:
-    case disconnect_reason::multiple_polling:
-    case disconnect_reason::payload_too_large:
-    case disconnect_reason::queue_full:
-        break;
-    }
-    return "transport error";
-}
-
 payload to_payload(boost::json::array&& args, std::vector<std::string>&& attachments) {
     return payload{std::move(args), std::move(attachments)};
 }
 
 } // namespace
 
-client::client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::session> session)
+client::client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::connection> conn)
     : server_(std::move(server))
-    , session_(std::move(session))
+    , conn_(std::move(conn))
     , decoder_(server_->options.max_attachments)
-    , connect_timer_(std::make_unique<boost::asio::steady_timer>(session_->get_executor())) {}
+    , connect_timer_(std::make_unique<boost::asio::steady_timer>(conn_->get_executor())) {}
 
 client::~client() = default;
 
@@ -58,13 +35,13 @@ void client::start() {
             return;
         log::info("socket.io: no namespace joined within {} ms: closing",
                   self->server_->options.connect_timeout.count());
-        self->session_->close();
+        self->conn_->close();
     });
 }
 
 void client::fail(std::string_view why) {
-    log::info("socket.io: closing connection {}: {}", session_->id(), why);
-    session_->close(engineio::disconnect_reason::parse_error);
+    log::info("socket.io: closing connection {}: {}", conn_->id(), why);
+    conn_->close(engineio::disconnect_reason::parse_error);
 }
 
 void client::on_message(std::string text) {
@@ -101,7 +78,7 @@ void client::handle(packet p) {
     switch (p.type) {
     case packet_type::disconnect:
         sockets_.erase(it);
-        s->on_closed("client namespace disconnect");
+        s->on_closed(disconnect_reason::client_namespace_disconnect);
         break;
     case packet_type::event:
     case packet_type::binary_event: {
@@ -145,7 +122,7 @@ void client::connect(packet p) {
             restored = try_restore(*ns, auth);
             if (!restored)
                 return;
-            s = std::make_shared<socket>(std::move(restored->session.sid), ns, session_,
+            s = std::make_shared<socket>(std::move(restored->session.sid), ns, conn_,
                                          weak_from_this(), auth, std::move(restored->session.pid));
             s->restore(std::move(restored->session.data));
             if (recovery.skip_middlewares)
@@ -163,8 +140,8 @@ void client::connect(packet p) {
                                                       std::move(restored->missed)));
         }
     }
-    auto s = std::make_shared<socket>(engineio::generate_sid(), ns, session_, weak_from_this(),
-                                      auth, recovery.enabled ? engineio::generate_sid() : "");
+    auto s = std::make_shared<socket>(random_id(), ns, conn_, weak_from_this(), auth,
+                                      recovery.enabled ? random_id() : "");
     sockets_.emplace(p.nsp, nullptr); // pending: the middleware decides
     ns->run_middleware(s, when_decided(s, ns));
 }
@@ -203,7 +180,7 @@ void client::refuse(std::string const& nsp_name, connect_error const& e) {
     if (e.data)
         body["data"] = *e.data;
     answer.data = std::move(body);
-    session_->send(engineio::make_text_message(encode_text(answer)));
+    conn_->send(engineio::make_text_message(encode_text(answer)));
 }
 
 std::optional<adapter::restored_session> client::try_restore(nsp& ns,
@@ -264,7 +241,7 @@ void client::disconnect_all() {
         if (s) // not one still waiting for middleware: that one finds the client closed
             s->leave_namespace();
     }
-    session_->close();
+    conn_->close();
 }
 
 void client::on_close(engineio::disconnect_reason reason) {
@@ -274,7 +251,7 @@ void client::on_close(engineio::disconnect_reason reason) {
     sockets_.clear();
     for (auto& [name, s] : sockets) {
         if (s) // not one still waiting for middleware
-            s->on_closed(reason_for(reason));
+            s->on_closed(from_engine(reason));
     }
 }
 

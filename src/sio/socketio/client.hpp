@@ -3,9 +3,10 @@
 #pragma once
 
 #include "sio/adapter/adapter.hpp"
+#include "sio/engineio/connection.hpp"
 #include "sio/engineio/handler.hpp"
 #include "sio/socketio/nsp.hpp"
-#include "sio/socketio/packet.hpp"
+#include "sio/socketio/vocabulary.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -13,10 +14,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-namespace sio::engineio {
-class session;
-} // namespace sio::engineio
 
 namespace sio::socketio {
 
@@ -29,7 +26,7 @@ struct connect_error;
 class client final : public engineio::session_listener,
                      public std::enable_shared_from_this<client> {
 public:
-    client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::session> session);
+    client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::connection> conn);
     ~client() override;
 
     /// Starts the connect timeout.
@@ -44,7 +41,6 @@ public:
     /// Every socket leaves its namespace ("server namespace disconnect"), then the
     /// connection closes: a socket's disconnect(true).
     void disconnect_all();
-    engineio::session& session() { return *session_; }
 
 private:
     void handle(packet p);
@@ -70,7 +66,7 @@ private:
     void settle(std::string const& nsp_name);
 
     std::shared_ptr<server_state> server_;
-    std::shared_ptr<engineio::session> session_;
+    std::shared_ptr<engineio::connection> conn_;
     decoder decoder_;
     /// Joined namespaces; a null socket while a CONNECT waits for middleware.
     std::unordered_map<std::string, std::shared_ptr<socket>> sockets_;

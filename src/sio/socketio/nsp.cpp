@@ -2,7 +2,6 @@
 
 #include "sio/adapter/in_memory_adapter.hpp"
 #include "sio/core/log.hpp"
-#include "sio/engineio/session.hpp"
 #include "sio/socketio/socket.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -215,7 +214,8 @@ void broadcast_operator::emit_with_ack(std::string_view event_name, payload p,
                 else
                     collector->answer(std::move(r.args));
             });
-            s->transport()->send(*frames, vol);
+            s->transport()->send(*frames, vol ? engineio::delivery::droppable
+                                              : engineio::delivery::reliable);
         });
     }
 }
@@ -388,7 +388,7 @@ void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& 
     // Encoded once; every recipient's queue shares the same buffers.
     auto frames = to_frames(p);
 
-    std::vector<std::shared_ptr<engineio::session>> recipients;
+    std::vector<std::shared_ptr<engineio::connection>> recipients;
     recipients.reserve(targets.size());
     {
         std::lock_guard lock(mutex_);
@@ -399,7 +399,9 @@ void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& 
             }
         }
     }
-    engineio::session::send_to_all(recipients, std::move(frames), is_volatile);
+    engineio::connection::send_to_all(recipients, std::move(frames),
+                                      is_volatile ? engineio::delivery::droppable
+                                                  : engineio::delivery::reliable);
 }
 
 } // namespace sio::socketio

@@ -4,7 +4,7 @@
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/core/net.hpp"
-#include "sio/socketio/payload.hpp"
+#include "sio/socketio/vocabulary.hpp"
 
 #include <boost/json/object.hpp>
 

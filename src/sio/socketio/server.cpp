@@ -8,10 +8,10 @@
 namespace sio::socketio {
 
 std::shared_ptr<engineio::session_listener>
-server_state::on_open(std::shared_ptr<engineio::session> const& s) {
-    auto c = std::make_shared<client>(shared_from_this(), s);
-    c->start();
-    return c;
+server_state::on_open(std::shared_ptr<engineio::connection> const& c) {
+    auto cl = std::make_shared<client>(shared_from_this(), c);
+    cl->start();
+    return cl;
 }
 
 std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::value const& auth) {

@@ -17,7 +17,7 @@ public:
         : options(std::move(opts)) {}
 
     std::shared_ptr<engineio::session_listener>
-    on_open(std::shared_ptr<engineio::session> const& s) override;
+    on_open(std::shared_ptr<engineio::connection> const& c) override;
 
     /// The namespace for a CONNECT, creating a dynamic one if a predicate accepts it.
     std::shared_ptr<nsp> lookup(std::string const& name, boost::json::value const& auth);

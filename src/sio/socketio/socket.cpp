@@ -1,7 +1,6 @@
 #include "sio/socketio/socket.hpp"
 
 #include "sio/core/log.hpp"
-#include "sio/engineio/session.hpp"
 #include "sio/socketio/client.hpp"
 #include "sio/socketio/nsp.hpp"
 
@@ -70,11 +69,11 @@ std::string const& socket::pid() const {
     return extras_ ? extras_->pid : none;
 }
 
-socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
+socket::socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::connection> conn,
                std::weak_ptr<client> owner, boost::json::value auth, std::string pid)
     : id_(std::move(id))
     , nsp_(std::move(ns))
-    , session_(std::move(session))
+    , conn_(std::move(conn))
     , client_(std::move(owner))
     , auth_(auth.is_null() ? boost::json::value(boost::json::object{}) : std::move(auth)) {
     if (!pid.empty())
@@ -93,11 +92,11 @@ std::string const& socket::nsp_name() const {
 }
 
 engineio::handshake_info const& socket::handshake() const {
-    return session_->handshake();
+    return conn_->handshake();
 }
 
 net::any_io_executor const& socket::get_executor() const {
-    return session_->get_executor();
+    return conn_->get_executor();
 }
 
 void socket::on(std::string event_name, event_handler handler) {
@@ -138,14 +137,14 @@ std::vector<engineio::message> to_frames(packet const& p) {
     return frames;
 }
 
-void socket::send_packet(packet const& p, bool is_volatile) {
-    session_->send(to_frames(p), is_volatile);
+void socket::send_packet(packet const& p, engineio::delivery d) {
+    conn_->send(to_frames(p), d);
 }
 
-void socket::emit_payload(std::string_view event_name, payload p, bool is_volatile) {
+void socket::emit_payload(std::string_view event_name, payload p, engineio::delivery d) {
     auto packet = make_event_packet(nsp_name(), event_name, std::move(p));
     auto& adapter = nsp_->get_adapter();
-    if (adapter.recovers() && !is_volatile) {
+    if (adapter.recovers() && d == engineio::delivery::reliable) {
         // Through the adapter, as Node does, so the event gets an offset and is kept for a
         // reconnection: a broadcast to this socket's own room.
         adapter::broadcast_options to_me;
@@ -153,7 +152,7 @@ void socket::emit_payload(std::string_view event_name, payload p, bool is_volati
         adapter.broadcast(packet, to_me);
         return;
     }
-    send_packet(packet, is_volatile);
+    send_packet(packet, d);
 }
 
 void socket::emit_with_ack(std::string_view event_name, payload p,
@@ -303,7 +302,7 @@ void socket::disconnect(bool close) {
             c->forget(*self);
         self->leave_namespace();
         if (close)
-            self->session_->close();
+            self->conn_->close();
     });
 }
 
@@ -312,20 +311,16 @@ void socket::leave_namespace() {
     bye.type = packet_type::disconnect;
     bye.nsp = nsp_name();
     send_packet(bye);
-    on_closed("server namespace disconnect");
+    on_closed(disconnect_reason::server_namespace_disconnect);
 }
 
-void socket::on_closed(std::string_view reason) {
+void socket::on_closed(disconnect_reason reason) {
     if (!connected_)
         return;
     connected_ = false;
-    // Node's RECOVERABLE_DISCONNECT_REASONS: the connection was lost, not ended on purpose.
-    static constexpr std::array<std::string_view, 6> recoverable{
-        "transport error", "transport close",      "forced close",
-        "ping timeout",    "server shutting down", "forced server close"};
     auto& adapter = nsp_->get_adapter();
     std::optional<adapter::persisted_session> kept;
-    if (adapter.recovers() && std::ranges::find(recoverable, reason) != recoverable.end()) {
+    if (adapter.recovers() && is_recoverable(reason)) {
         auto const rooms = adapter.socket_rooms(id_);
         kept = adapter::persisted_session{id_, pid(), {rooms.begin(), rooms.end()}, data_};
     }

@@ -3,7 +3,9 @@
 
 #include "sio/adapter/adapter.hpp"
 #include "sio/core/net.hpp"
-#include "sio/socketio/payload.hpp"
+#include "sio/engineio/connection.hpp"
+#include "sio/socketio/disconnect_reason.hpp"
+#include "sio/socketio/vocabulary.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -14,12 +16,6 @@
 #include <set>
 #include <string>
 #include <unordered_map>
-
-namespace sio::engineio {
-class session;
-struct message;
-struct handshake_info;
-} // namespace sio::engineio
 
 namespace sio::socketio {
 
@@ -65,7 +61,8 @@ private:
 };
 
 using event_handler = std::function<void(socket&, event&)>;
-using disconnect_handler = std::function<void(socket&, std::string_view reason)>;
+/// Node's socket.on("disconnect"): `to_string(reason)` gives Node's wording.
+using disconnect_handler = std::function<void(socket&, disconnect_reason reason)>;
 /// Node's socket.use: runs before every incoming event's handler (after on_any, as in
 /// Node), in the order added; may read or rewrite the event. A returned message drops the event (no
 /// handler runs, no ack is sent) and goes to the socket's error handlers.
@@ -86,7 +83,7 @@ using ack_callback = std::function<void(ack_result)>;
 class socket : public std::enable_shared_from_this<socket> {
 public:
     /// `pid`: the private id for connection state recovery (empty when it is off).
-    socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::session> session,
+    socket(std::string id, std::shared_ptr<nsp> ns, std::shared_ptr<engineio::connection> conn,
            std::weak_ptr<client> owner, boost::json::value auth, std::string pid = {});
     ~socket();
 
@@ -121,7 +118,8 @@ public:
     void emit(std::string_view event_name, Args&&... args) {
         emit_payload(event_name, make_payload(std::forward<Args>(args)...));
     }
-    void emit_payload(std::string_view event_name, payload p, bool is_volatile = false);
+    void emit_payload(std::string_view event_name, payload p,
+                      engineio::delivery d = engineio::delivery::reliable);
     /// Emits and waits for the client's acknowledgement, or `timeout`.
     void emit_with_ack(std::string_view event_name, payload p, std::chrono::milliseconds timeout,
                        ack_callback callback);
@@ -148,17 +146,17 @@ public:
     void expect_ack(std::uint64_t id, ack_callback callback);
     /// Stops waiting for ack `id` without calling its callback (its broadcast timed out).
     void forget_ack(std::uint64_t id);
-    /// DISCONNECT to the client, then on_closed("server namespace disconnect").
+    /// DISCONNECT to the client, then on_closed(server_namespace_disconnect).
     void leave_namespace();
     /// The socket is gone (client or transport side); handlers learn the reason.
-    void on_closed(std::string_view reason);
-    void send_packet(packet const& p, bool is_volatile = false);
+    void on_closed(disconnect_reason reason);
+    void send_packet(packet const& p, engineio::delivery d = engineio::delivery::reliable);
     /// The private id for connection state recovery; empty when it is off.
     std::string const& pid() const;
     /// Takes back a persisted session's data and marks the socket recovered.
     void restore(boost::json::value data);
-    /// The Engine.IO session carrying this socket (broadcasts queue on it directly).
-    std::shared_ptr<engineio::session> const& transport() const { return session_; }
+    /// The Engine.IO connection carrying this socket (broadcasts queue on it directly).
+    std::shared_ptr<engineio::connection> const& transport() const { return conn_; }
 
 private:
     struct pending_ack;
@@ -170,7 +168,7 @@ private:
 
     std::string id_;
     std::shared_ptr<nsp> nsp_;
-    std::shared_ptr<engineio::session> session_;
+    std::shared_ptr<engineio::connection> conn_;
     std::weak_ptr<client> client_;
     boost::json::value auth_;
     boost::json::value data_;

@@ -15,14 +15,14 @@ using namespace sio::adapter;
 namespace {
 
 struct recording_delivery final : local_delivery {
-    void deliver(std::vector<socket_id> const& targets, socketio::packet const& p,
+    void deliver(std::vector<socket_id> const& targets, protocol::packet const& p,
                  bool is_volatile) override {
         calls.push_back({std::set<socket_id>(targets.begin(), targets.end()), p, is_volatile});
         total += targets.size();
     }
     struct call {
         std::set<socket_id> targets;
-        socketio::packet packet;
+        protocol::packet packet;
         bool is_volatile;
     };
     std::vector<call> calls;
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(broadcast_targets) {
 }
 
 BOOST_AUTO_TEST_CASE(a_socket_in_several_rooms_gets_one_copy) {
-    socketio::packet p;
+    protocol::packet p;
     p.data = boost::json::array{"x"};
     adapter.broadcast(p, to({"lobby", "games", "b"}));
     BOOST_TEST_REQUIRE(delivery.calls.size() == 1u);
@@ -78,14 +78,14 @@ BOOST_AUTO_TEST_CASE(a_socket_in_several_rooms_gets_one_copy) {
 }
 
 BOOST_AUTO_TEST_CASE(no_delivery_when_nobody_matches) {
-    adapter.broadcast(socketio::packet{}, to({"empty"}));
+    adapter.broadcast(protocol::packet{}, to({"empty"}));
     BOOST_TEST(delivery.calls.empty());
 }
 
 BOOST_AUTO_TEST_CASE(volatile_flag_is_passed_on) {
     auto opts = to({"lobby"});
     opts.is_volatile = true;
-    adapter.broadcast(socketio::packet{}, opts);
+    adapter.broadcast(protocol::packet{}, opts);
     BOOST_TEST_REQUIRE(delivery.calls.size() == 1u);
     BOOST_TEST(delivery.calls[0].is_volatile);
 }
@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(with_recovery_offsets_are_handed_over_in_their_order) {
     // Two threads broadcast at once; each client must see offsets in increasing order, or
     // one that drops after a later offset would never be sent the earlier one.
     struct ordered_delivery final : local_delivery {
-        void deliver(std::vector<socket_id> const&, socketio::packet const& p, bool) override {
+        void deliver(std::vector<socket_id> const&, protocol::packet const& p, bool) override {
             auto const offset = std::string(p.data->as_array().back().as_string());
             auto const number = std::stoull(offset.substr(offset.rfind('-') + 1));
             // Hand-overs of uneven length, as real deliveries are: a broadcast stamped
@@ -147,7 +147,7 @@ BOOST_AUTO_TEST_CASE(with_recovery_offsets_are_handed_over_in_their_order) {
     a.add_all("s1", {"s1", "room"});
     auto const flood = [&] {
         for (int i = 0; i < 3000; ++i) {
-            socketio::packet p;
+            protocol::packet p;
             p.data = boost::json::array{"tick", i};
             broadcast_options to_room;
             to_room.rooms = {"room"};

@@ -6,8 +6,8 @@
 
 using namespace sio::adapter;
 using namespace std::chrono_literals;
-using sio::socketio::packet;
-using sio::socketio::packet_type;
+using sio::protocol::packet;
+using sio::protocol::packet_type;
 
 namespace {
 

@@ -1,3 +1,4 @@
+#include "sio/core/random_id.hpp"
 #include "sio/engineio/handshake.hpp"
 
 #include <boost/json/parse.hpp>
@@ -63,14 +64,14 @@ BOOST_AUTO_TEST_CASE(error_bodies_as_the_reference_writes_them) {
                R"({"code":4,"message":"say \"no\"\n"})");
     BOOST_TEST(error_body(http_error::unsupported_protocol_version) ==
                R"({"code":5,"message":"Unsupported protocol version"})");
-    BOOST_TEST(error_status(http_error::forbidden) == 403u);
-    BOOST_TEST(error_status(http_error::unknown_sid) == 400u);
+    BOOST_TEST(error_status(http_error::forbidden) == sio::http::status::forbidden);
+    BOOST_TEST(error_status(http_error::unknown_sid) == sio::http::status::bad_request);
 }
 
 BOOST_AUTO_TEST_CASE(session_ids_are_url_safe_and_distinct) {
     std::set<std::string> seen;
     for (int i = 0; i < 2000; ++i) {
-        auto const sid = generate_sid();
+        auto const sid = sio::random_id();
         BOOST_TEST_REQUIRE(sid.size() == 20u); // 15 random bytes = 120 bits
         BOOST_TEST(sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                          "0123456789-_") == std::string::npos);

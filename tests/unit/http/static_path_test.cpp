@@ -1,3 +1,4 @@
+#include "sio/http/percent_decode.hpp"
 #include "sio/http/static_path.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,4 +1,4 @@
-#include "sio/socketio/packet.hpp"
+#include "sio/protocol/packet.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-using namespace sio::socketio;
+using namespace sio::protocol;
 namespace json = boost::json;
 
 namespace {

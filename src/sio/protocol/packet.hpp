@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sio::socketio {
+namespace sio::protocol {
 
 enum class packet_type : std::uint8_t {
     connect = 0,
@@ -124,4 +124,4 @@ private:
     std::size_t expected_ = 0;
 };
 
-} // namespace sio::socketio
+} // namespace sio::protocol

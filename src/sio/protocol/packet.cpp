@@ -1,4 +1,4 @@
-#include "sio/socketio/packet.hpp"
+#include "sio/protocol/packet.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -8,7 +8,7 @@
 #include <charconv>
 #include <utility>
 
-namespace sio::socketio {
+namespace sio::protocol {
 
 namespace {
 
@@ -304,4 +304,4 @@ decoder::result decoder::on_binary(std::string bytes) {
     return r;
 }
 
-} // namespace sio::socketio
+} // namespace sio::protocol

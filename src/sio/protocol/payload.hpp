@@ -2,7 +2,7 @@
 // placeholders into a list of attachments (so re-emitting reproduces the same bytes).
 #pragma once
 
-#include "sio/socketio/packet.hpp"
+#include "sio/protocol/packet.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/value_from.hpp>
@@ -13,7 +13,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace sio::socketio {
+namespace sio::protocol {
 
 /// A binary argument (a Buffer / ArrayBuffer on the JS side).
 struct binary {
@@ -62,4 +62,4 @@ payload make_payload(Args&&... args) {
     return p;
 }
 
-} // namespace sio::socketio
+} // namespace sio::protocol

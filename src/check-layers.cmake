@@ -1,0 +1,28 @@
+cmake_minimum_required(VERSION 3.25)
+# Fails when a file of one layer includes a header of a layer it may not use (see
+# CMakeLists.txt). The compiler already refuses such an include in a .cpp file; this also
+# catches one in a header that only higher layers compile.
+set(allowed_core core)
+set(allowed_http core http)
+set(allowed_protocol protocol)
+set(allowed_engineio core http engineio)
+set(allowed_adapter core protocol adapter)
+set(allowed_socketio core http engineio protocol adapter socketio)
+
+set(errors "")
+foreach(layer core http protocol engineio adapter socketio)
+    file(GLOB files ${SRC}/sio/${layer}/*.hpp ${SRC}/sio/${layer}/*.cpp)
+    foreach(file ${files})
+        file(STRINGS ${file} includes REGEX "^#include \"sio/")
+        foreach(line ${includes})
+            string(REGEX REPLACE "^#include \"sio/([a-z]+)/.*" "\\1" used "${line}")
+            if(NOT used IN_LIST allowed_${layer})
+                file(RELATIVE_PATH rel ${SRC} ${file})
+                string(APPEND errors "  ${rel}: ${line} (${layer} may not use ${used})\n")
+            endif()
+        endforeach()
+    endforeach()
+endforeach()
+if(errors)
+    message(FATAL_ERROR "Upward includes:\n${errors}")
+endif()

@@ -1,0 +1,22 @@
+// What a session needs of the WebSocket that carries it (long-polling is the session's own
+// mode: a parked GET, see polling.hpp).
+#pragma once
+
+namespace sio::engineio {
+
+/// Called on the session's strand only.
+class transport {
+public:
+    virtual ~transport() = default;
+    /// There is something to write (queued messages, a close): the writer runs soon.
+    virtual void wake() = 0;
+    /// Ends this transport: it sends its close frame and stops.
+    virtual void stop() = 0;
+
+protected:
+    transport() = default;
+    transport(transport const&) = default;
+    transport& operator=(transport const&) = default;
+};
+
+} // namespace sio::engineio

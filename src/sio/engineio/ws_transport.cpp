@@ -1,0 +1,387 @@
+#include "sio/engineio/ws_transport.hpp"
+
+#include "sio/core/log.hpp"
+#include "sio/core/owned_timer.hpp"
+#include "sio/engineio/deflate.hpp"
+#include "sio/engineio/packet.hpp"
+#include "sio/engineio/session.hpp"
+#include "sio/engineio/transport.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <array>
+#include <cstring>
+
+namespace sio::engineio {
+namespace {
+
+/// How long our close frame waits for the client's before the TCP connection is dropped.
+constexpr auto close_handshake_timeout = std::chrono::seconds(2);
+/// What an idle connection reads into: enough for a typical small frame.
+constexpr std::size_t idle_read_size = 128;
+/// The read buffer every WebSocket of a thread shares for the rest of what is readable.
+constexpr std::size_t shared_read_size = 64 * 1024;
+
+std::array<char, shared_read_size>& shared_read_buffer() {
+    thread_local std::array<char, shared_read_size> buffer;
+    return buffer;
+}
+
+void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
+    auto it = bufs.begin();
+    while (it != bufs.end() && n >= it->size()) {
+        n -= it->size();
+        ++it;
+    }
+    bufs.erase(bufs.begin(), it);
+    if (!bufs.empty() && n > 0)
+        bufs.front() += n;
+}
+
+/// One WebSocket connection of a session, owned by the frame of its run() coroutine, which
+/// is the only coroutine a connection has. Nothing in it holds a buffer while idle. Every
+/// member runs on the session's strand.
+class ws_connection final : public transport {
+public:
+    ws_connection(std::shared_ptr<session> s, http::tcp::socket socket, ws::accepted const& terms)
+        : session_(std::move(s))
+        , socket_(std::move(socket))
+        , reader_(session_->settings().max_payload, terms.deflate)
+        , deflate_(terms.deflate)
+        , deflate_window_bits_(terms.deflate_window_bits) {}
+
+    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s,
+                                                   http::tcp::socket socket, ws::accepted terms,
+                                                   std::string early_bytes, ws_role role);
+
+    void wake() override {
+        // A no-op while the loop is running: it checks for work before it waits.
+        if (waiting_) {
+            waiting_ = false;
+            wake_signal_.emit(net::cancellation_type::total);
+        }
+    }
+
+    void stop() override {
+        closing_ = true;
+        deadline_.cancel();
+        wake();
+    }
+
+private:
+    /// Carries the session, or probes; or, when it may do neither, is closed at once.
+    void open(ws_role role);
+    /// Whether frames are owed (a pong, "3probe", queued messages) and may still be sent.
+    bool has_frames() const;
+    /// Whether the close frame is due and not yet sent.
+    bool must_close() const;
+    /// Writes what is owed, then the close frame if due; false when the connection is over.
+    awaitable<bool> flush();
+    awaitable<boost::system::error_code> write(std::vector<net::const_buffer>& bufs);
+    /// Reads the rest of what the socket holds; false when the connection is over.
+    bool read_available();
+    void read_failed(boost::system::error_code ec);
+    void receive(std::string_view bytes);
+    /// One frame-level event; false when the client closed or broke the protocol.
+    bool handle(ws::event& e);
+    void deliver(ws::event& e);
+    void fail(std::uint16_t code, std::string_view why);
+
+    template <class F>
+    void set_deadline(std::chrono::steady_clock::duration after, F expired) {
+        deadline_.set(socket_.get_executor(), *this, after, std::move(expired));
+    }
+
+    std::shared_ptr<session> session_;
+    http::tcp::socket socket_;
+    owned_timer<ws_connection> deadline_;  ///< a probe's upgrade deadline, then the close's
+    net::cancellation_signal wake_signal_; // interrupts the wait on the socket
+    ws::frame_reader reader_;
+    bool probe_reply_ = false; // "3probe" is owed, before any data
+    /// The payload of the pong owed to the client's latest ping: one at most, however many
+    /// pings a client that does not read sends (RFC 6455 §5.5.3 allows that).
+    std::optional<std::string> pong_;
+    std::array<char, idle_read_size> first_bytes_; // where a wait for the next frames reads
+    bool deflate_;
+    int deflate_window_bits_;
+    bool waiting_ = false;    // suspended on the socket; wake() interrupts it
+    bool closing_ = false;    // send a close frame, then wait for the client's
+    bool close_sent_ = false; // our close frame is out and our half of TCP shut
+    bool timed_out_ = false;  // the close handshake took too long
+    std::uint16_t close_code_ = ws::close_code::normal;
+};
+
+} // namespace
+
+awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket socket,
+                              ws::accepted terms, std::string early_bytes, ws_role role) {
+    ws_connection c(std::move(s), std::move(socket), terms);
+    c.open(role);
+    boost::system::error_code ec;
+    c.socket_.non_blocking(true, ec);
+    if (!ec) {
+        std::vector<net::const_buffer> response{net::buffer(terms.response)};
+        ec = co_await c.write(response);
+    }
+    std::string().swap(terms.response);
+    if (ec) {
+        log::debug("engine.io {}: WebSocket handshake failed: {}", c.session_->id(), ec.message());
+        c.session_->transport_closing(c, disconnect_reason::transport_error);
+        c.session_->detach(c);
+        co_return;
+    }
+    if (role == ws_role::opens_session)
+        c.session_->start();
+    if (!early_bytes.empty())
+        c.receive(early_bytes);
+    std::string().swap(early_bytes);
+
+    // The connection's loop. It waits on one of three things: the client's next frames (a
+    // read), a wake-up from the session (a send of its own, a room broadcast, a close), which
+    // cancels that read; and, inside write(), room in the socket's send buffer.
+    for (;;) {
+        if ((c.has_frames() || c.must_close()) && !co_await c.flush())
+            break;
+
+        // A read into the connection's small buffer rather than a wait for readability:
+        // Asio re-arms epoll (one more system call) for every wait, not for a read.
+        c.waiting_ = true;
+        auto [read_ec, n] = co_await c.socket_.async_read_some(
+            net::buffer(c.first_bytes_),
+            net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
+        c.waiting_ = false;
+        if (c.timed_out_)
+            break;
+        if (read_ec == net::error::operation_aborted)
+            continue; // woken: there is something to write
+        if (read_ec) {
+            c.read_failed(read_ec);
+            break;
+        }
+        c.receive({c.first_bytes_.data(), n});
+        // The rest of what is readable, through the thread's shared buffer.
+        if (n == c.first_bytes_.size() && !c.read_available())
+            break;
+    }
+    c.deadline_.cancel();
+    c.session_->detach(c);
+}
+
+namespace {
+
+void ws_connection::open(ws_role role) {
+    if (role == ws_role::opens_session) {
+        session_->attach(*this);
+    } else if (session_->begin_probe(*this)) {
+        auto expired = [](ws_connection& owner) {
+            owner.session_->probe_expired(owner);
+        };
+        set_deadline(session_->settings().upgrade_timeout, expired);
+    } else {
+        // A session that cannot upgrade (already on WebSocket, or probing) gets its
+        // WebSocket accepted and closed at once, as the reference does.
+        closing_ = true;
+    }
+}
+
+// --- writing -------------------------------------------------------------------------------
+
+awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const_buffer>& bufs) {
+    // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries).
+    while (!bufs.empty()) {
+        boost::system::error_code ec;
+        auto const n = socket_.write_some(bufs, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again) {
+            waiting_ = true;
+            auto [wec] = co_await socket_.async_wait(
+                http::tcp::socket::wait_write,
+                net::bind_cancellation_slot(wake_signal_.slot(), use_tuple));
+            waiting_ = false;
+            if (timed_out_)
+                co_return net::error::timed_out;
+            if (wec && wec != net::error::operation_aborted)
+                co_return wec;
+            continue;
+        }
+        if (ec)
+            co_return ec;
+        consume(bufs, n);
+    }
+    co_return boost::system::error_code{};
+}
+
+bool ws_connection::has_frames() const {
+    // Nothing follows a close frame.
+    return !close_sent_ &&
+           (probe_reply_ || pong_ || (session_->carried_by(*this) && session_->has_queued()));
+}
+
+bool ws_connection::must_close() const {
+    return !close_sent_ && (closing_ || (session_->carried_by(*this) && !session_->is_open()));
+}
+
+awaitable<bool> ws_connection::flush() {
+    // Its own coroutine so that the buffers of a write are not part of an idle
+    // connection's frame.
+    while (has_frames()) {
+        std::string control; // owed control frames go before data
+        if (pong_)
+            control = ws::make_frame(ws::opcode::pong, *pong_);
+        if (probe_reply_)
+            control += ws::make_frame(ws::opcode::text, "3probe");
+        pong_.reset();
+        probe_reply_ = false;
+        std::vector<message> batch;
+        if (session_->carried_by(*this))
+            batch = session_->take_queue();
+        std::string arena;
+        std::vector<std::string> compressed;
+        std::vector<net::const_buffer> bufs;
+        ws::frame_messages(control, batch, deflate_, deflate_window_bits_, arena, compressed, bufs);
+        if (co_await write(bufs)) {
+            if (session_->carried_by(*this))
+                session_->transport_closing(*this, disconnect_reason::transport_error);
+            co_return false;
+        }
+    }
+    if (must_close()) {
+        // Our close frame and our half of TCP; then the client's close and EOF end the
+        // loop, or the deadline does.
+        std::string const frame = ws::make_close_frame(close_code_);
+        std::vector<net::const_buffer> bufs{net::buffer(frame)};
+        if (co_await write(bufs))
+            co_return false;
+        boost::system::error_code ignored;
+        socket_.shutdown(http::tcp::socket::shutdown_send, ignored);
+        close_sent_ = true;
+        auto expired = [](ws_connection& owner) {
+            owner.timed_out_ = true;
+            owner.wake();
+        };
+        set_deadline(close_handshake_timeout, expired);
+    }
+    co_return true;
+}
+
+// --- reading -------------------------------------------------------------------------------
+
+void ws_connection::read_failed(boost::system::error_code ec) {
+    // The client is gone (EOF or reset), or finished the close handshake.
+    if (session_->carried_by(*this) || session_->probing_with(*this))
+        session_->transport_closing(*this, ec == net::error::eof
+                                               ? disconnect_reason::transport_close
+                                               : disconnect_reason::transport_error);
+}
+
+bool ws_connection::read_available() {
+    for (;;) {
+        auto& buffer = shared_read_buffer();
+        boost::system::error_code ec;
+        auto const n = socket_.read_some(net::buffer(buffer), ec);
+        if (ec == net::error::would_block || ec == net::error::try_again)
+            return true;
+        if (ec) {
+            read_failed(ec);
+            return false;
+        }
+        receive({buffer.data(), n});
+        if (n < buffer.size())
+            return true;
+    }
+}
+
+void ws_connection::receive(std::string_view bytes) {
+    if (closing_)
+        return; // after a close frame or a protocol error the rest is ignored
+    reader_.feed(bytes);
+    while (auto e = reader_.next()) {
+        if (!handle(*e))
+            break;
+    }
+}
+
+void ws_connection::fail(std::uint16_t code, std::string_view why) {
+    log::info("engine.io {}: WebSocket {}: closing with {}", session_->id(), why, code);
+    closing_ = true;
+    close_code_ = code;
+    wake();
+    session_->transport_closing(*this, code == ws::close_code::too_big
+                                           ? disconnect_reason::payload_too_large
+                                           : disconnect_reason::parse_error);
+}
+
+bool ws_connection::handle(ws::event& e) {
+    using kind = ws::event::kind;
+    switch (e.type) {
+    case kind::error:
+        fail(e.code, e.reason);
+        return false;
+    case kind::ping:
+        pong_ = std::move(e.data);
+        wake();
+        return true;
+    case kind::pong:
+        return true;
+    case kind::close:
+        if (e.code != ws::close_code::no_status && !ws::valid_close_code(e.code)) {
+            fail(ws::close_code::protocol_error, "close code invalid");
+            return false;
+        }
+        closing_ = true;
+        wake();
+        session_->transport_closing(*this, disconnect_reason::transport_close);
+        return false;
+    case kind::text:
+    case kind::binary:
+        break;
+    }
+    if (e.compressed) {
+        std::string inflated;
+        auto const status = deflate::decompress(e.data, session_->settings().max_payload, inflated);
+        if (status == deflate::inflate_status::too_big) {
+            fail(ws::close_code::too_big, "message over maxPayload once inflated");
+            return false;
+        }
+        if (status != deflate::inflate_status::ok) {
+            fail(ws::close_code::invalid_payload, "compressed data corrupt");
+            return false;
+        }
+        if (e.type == kind::text && !ws::valid_utf8(inflated)) {
+            fail(ws::close_code::invalid_payload, "text message not UTF-8");
+            return false;
+        }
+        e.data = std::move(inflated);
+    }
+    deliver(e);
+    return true;
+}
+
+void ws_connection::deliver(ws::event& e) {
+    bool const binary = e.type == ws::event::kind::binary;
+    if (session_->carried_by(*this)) {
+        if (binary)
+            session_->receive_binary(std::move(e.data));
+        else
+            session_->receive_text(e.data);
+        return;
+    }
+    if (!session_->probing_with(*this))
+        return;
+    switch (session_->probe_packet(*this, binary ? std::nullopt : decode_text(e.data))) {
+    case probe_step::reply_probe:
+        probe_reply_ = true;
+        wake();
+        break;
+    case probe_step::upgraded:
+        deadline_.cancel();
+        break;
+    case probe_step::refused:
+        break;
+    }
+}
+
+} // namespace
+
+} // namespace sio::engineio

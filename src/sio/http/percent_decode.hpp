@@ -1,0 +1,13 @@
+// Percent-decoding (RFC 3986 §2.1), shared by target decoding and the Engine.IO query.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sio::http {
+
+/// Percent-decodes `in`; nullopt on a truncated or non-hex escape.
+std::optional<std::string> percent_decode(std::string_view in);
+
+} // namespace sio::http
