@@ -27,7 +27,7 @@ public:
         net::steady_timer t(co_await net::this_coro::executor, 300ms);
         co_await t.async_wait(use_tuple);
         co_return co_await conn.send(
-            http::make_text_response(200, "slow " + req.body(), req.keep_alive()));
+            http::make_text_response(http::status::ok, "slow " + req.body(), req.keep_alive()));
     }
     std::atomic<bool> started{false};
 };

@@ -6,10 +6,13 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sio::adapter {
@@ -79,5 +82,17 @@ public:
         return std::nullopt;
     }
 };
+
+/// What a namespace tells the adapter it makes.
+struct adapter_context {
+    std::string_view nsp; ///< the namespace's name
+    /// Keep broadcasts and dropped sessions this long for connection state recovery.
+    std::optional<std::chrono::milliseconds> recovery;
+};
+
+/// Makes each namespace's adapter (Node's `adapter` server option). `delivery` is the
+/// namespace, which outlives its adapter. Called once per namespace, from any thread.
+using adapter_factory =
+    std::function<std::unique_ptr<adapter>(local_delivery& delivery, adapter_context const& ctx)>;
 
 } // namespace sio::adapter

@@ -170,4 +170,9 @@ std::vector<room> in_memory_adapter::rooms() const {
     return out;
 }
 
+std::unique_ptr<adapter> make_in_memory_adapter(local_delivery& delivery,
+                                                adapter_context const& ctx) {
+    return std::make_unique<in_memory_adapter>(delivery, ctx.recovery);
+}
+
 } // namespace sio::adapter

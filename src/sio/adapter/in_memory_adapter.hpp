@@ -44,4 +44,8 @@ private:
     std::recursive_mutex order_mutex_; ///< recovery only: offsets reach clients in order
 };
 
+/// The default adapter_factory: one in_memory_adapter per namespace.
+std::unique_ptr<adapter> make_in_memory_adapter(local_delivery& delivery,
+                                                adapter_context const& ctx);
+
 } // namespace sio::adapter

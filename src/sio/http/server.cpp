@@ -26,6 +26,15 @@ namespace sio::http {
 
 namespace bhttp = beast::http;
 
+namespace {
+
+/// After a failed accept (EMFILE and friends), wait this long instead of spinning on it.
+constexpr auto accept_error_pause = std::chrono::milliseconds(50);
+/// What the first read of a request asks for; the buffer is freed again while idle.
+constexpr std::size_t first_read_size = 4096;
+
+} // namespace
+
 connection::connection(tcp::socket socket)
     : stream_(std::move(socket)) {}
 
@@ -50,9 +59,9 @@ awaitable<after_response> connection::send_raw(std::string head, std::string bod
     co_return keep_alive ? after_response::keep_alive : after_response::close;
 }
 
-response make_text_response(unsigned status, std::string body, bool keep_alive,
+response make_text_response(status code, std::string body, bool keep_alive,
                             std::string_view content_type) {
-    response res{static_cast<bhttp::status>(status), 11};
+    response res{code, 11};
     res.set(bhttp::field::content_type, content_type);
     res.body() = std::move(body);
     res.keep_alive(keep_alive);
@@ -112,7 +121,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             if (ec) {
                 // EMFILE and friends: back off instead of spinning on the error.
                 log::warn("http: accept failed: {}", ec.message());
-                net::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(50));
+                net::steady_timer pause(acceptor.get_executor(), accept_error_pause);
                 co_await pause.async_wait(use_tuple);
                 continue;
             }
@@ -153,8 +162,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
                       [self = shared_from_this()] { self->grace_timer.cancel(); });
     }
 
-    awaitable<after_response> reply_error(connection& conn, unsigned status, std::string text) {
-        co_await conn.send(make_text_response(status, std::move(text), false));
+    awaitable<after_response> reply_error(connection& conn, status code, std::string text) {
+        co_await conn.send(make_text_response(code, std::move(text), false));
         co_return after_response::close;
     }
 
@@ -170,7 +179,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 conn.idle_ = true;
                 buffer.shrink_to_fit(); // idle connections hold no read buffer
                 stream.expires_after(first ? config.request_timeout : config.keep_alive_timeout);
-                auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+                auto [ec, n] =
+                    co_await stream.async_read_some(buffer.prepare(first_read_size), use_tuple);
                 conn.idle_ = false;
                 if (ec)
                     co_return after_response::close;
@@ -185,20 +195,21 @@ struct server::impl : std::enable_shared_from_this<impl> {
             if (hec == bhttp::error::header_limit) {
                 log::info("http: refused a request whose header exceeds {} bytes",
                           config.header_limit);
-                co_return co_await reply_error(conn, 431, "Request Header Fields Too Large\n");
+                co_return co_await reply_error(conn, status::request_header_fields_too_large,
+                                               "Request Header Fields Too Large\n");
             }
             if (hec == beast::error::timeout || hec == bhttp::error::end_of_stream ||
                 hec == net::error::eof || hec == net::error::connection_reset)
                 co_return after_response::close;
             if (hec) {
                 log::info("http: malformed request: {}", hec.message());
-                co_return co_await reply_error(conn, 400, "Bad Request\n");
+                co_return co_await reply_error(conn, status::bad_request, "Bad Request\n");
             }
 
             auto const target = parser.get().target();
             auto* handler = route(std::string_view(target.data(), target.size()));
             if (!handler)
-                co_return co_await reply_error(conn, 404, "Not Found\n");
+                co_return co_await reply_error(conn, status::not_found, "Not Found\n");
 
             // Beast checks Content-Length against the limit while parsing the header, before
             // we know the handler; check it here, and let the parser enforce it on chunks.
@@ -208,13 +219,14 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 log::info("http: refused a request body of {} bytes (limit {})", *length,
                           handler->body_limit());
                 handler->body_too_large(parser.get());
-                co_return co_await reply_error(conn, 413, "Payload Too Large\n");
+                co_return co_await reply_error(conn, status::payload_too_large,
+                                               "Payload Too Large\n");
             }
             std::shared_ptr<void> held; // the handler's note of a body in progress
             if (!parser.is_done()) {
                 auto ticket = handler->body_begins(parser.get());
                 if (ticket.refuse)
-                    co_return co_await reply_error(conn, 400, "");
+                    co_return co_await reply_error(conn, status::bad_request, "");
                 held = std::move(ticket.hold);
                 auto const expect = parser.get()[bhttp::field::expect];
                 if (beast::iequals(expect, "100-continue")) {
@@ -228,7 +240,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 if (bec == bhttp::error::body_limit) {
                     log::info("http: refused a request body over {} bytes", handler->body_limit());
                     handler->body_too_large(parser.get());
-                    co_return co_await reply_error(conn, 413, "Payload Too Large\n");
+                    co_return co_await reply_error(conn, status::payload_too_large,
+                                                   "Payload Too Large\n");
                 }
                 if (bec)
                     co_return after_response::close;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "sio/core/net.hpp"
+#include "sio/http/message.hpp"
+#include "sio/http/status.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -26,8 +28,6 @@ namespace sio::http {
 
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
-using request = beast::http::request<beast::http::string_body>;
-using response = beast::http::response<beast::http::string_body>;
 
 struct server_config {
     std::string host = "0.0.0.0";
@@ -100,7 +100,7 @@ public:
 };
 
 /// A plain response with a text body; `keep_alive` mirrors the request's.
-response make_text_response(unsigned status, std::string body, bool keep_alive,
+response make_text_response(status code, std::string body, bool keep_alive,
                             std::string_view content_type = "text/plain; charset=utf-8");
 
 /// Thread safety: mount() before start(); stop() from any thread.

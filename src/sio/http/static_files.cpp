@@ -71,14 +71,15 @@ std::optional<fs::path> regular_file_under(fs::path const& root, std::string con
 static_lookup resolve_static(static_config const& config, std::string_view target) {
     auto const decoded = decode_target(target);
     if (decoded.error)
-        return {*decoded.error == target_error::malformed ? 400u : 404u, {}};
+        return {*decoded.error == target_error::malformed ? status::bad_request : status::not_found,
+                {}};
     auto const& segments = decoded.path->segments;
     if (segments.empty()) {
         std::error_code ec;
         auto const index = fs::canonical(config.index_file, ec);
         if (ec || !fs::is_regular_file(index, ec))
-            return {404, {}};
-        return {200, index};
+            return {status::not_found, {}};
+        return {status::ok, index};
     }
     // The prefix may span several segments ("/api/static").
     auto prefix = std::string_view(config.static_prefix);
@@ -88,18 +89,18 @@ static_lookup resolve_static(static_config const& config, std::string_view targe
     while (!prefix.empty()) {
         auto const slash = prefix.find('/');
         if (matched >= segments.size() || segments[matched] != prefix.substr(0, slash))
-            return {404, {}};
+            return {status::not_found, {}};
         ++matched;
         prefix = slash == std::string_view::npos ? std::string_view() : prefix.substr(slash + 1);
     }
     if (segments.size() <= matched)
-        return {404, {}};
+        return {status::not_found, {}};
     auto const relative = join_segments(segments, matched);
     for (auto const& root : config.roots) {
         if (auto file = regular_file_under(root, relative))
-            return {200, std::move(*file)};
+            return {status::ok, std::move(*file)};
     }
-    return {404, {}};
+    return {status::not_found, {}};
 }
 
 static_files::static_files(static_config config)
@@ -112,21 +113,21 @@ static_files::~static_files() {
 namespace {
 
 struct loaded {
-    unsigned status = 200;
+    status code = status::ok;
     std::shared_ptr<cached_file const> file;
 };
 
 /// Runs on the blocking pool: resolves the target and reads (or reuses) the file.
 awaitable<loaded> load(static_config const& config, file_cache& cache, std::string target) {
     auto const found = resolve_static(config, target);
-    if (found.status != 200)
-        co_return loaded{found.status, nullptr};
+    if (found.code != status::ok)
+        co_return loaded{found.code, nullptr};
     auto file = cache.get(found.file);
-    co_return loaded{file ? 200u : 404u, std::move(file)};
+    co_return loaded{file ? status::ok : status::not_found, std::move(file)};
 }
 
-bhttp::message_generator plain(unsigned status, std::string_view text, bool keep_alive) {
-    return make_text_response(status, std::string(text), keep_alive);
+bhttp::message_generator plain(status code, std::string_view text, bool keep_alive) {
+    return make_text_response(code, std::string(text), keep_alive);
 }
 
 } // namespace
@@ -135,19 +136,20 @@ awaitable<bhttp::message_generator> static_files::respond(request const& req) {
     bool const keep_alive = req.keep_alive();
     bool const head = req.method() == bhttp::verb::head;
     if (req.method() != bhttp::verb::get && !head) {
-        auto res = make_text_response(405, "Method Not Allowed\n", keep_alive);
+        auto res =
+            make_text_response(status::method_not_allowed, "Method Not Allowed\n", keep_alive);
         res.set(bhttp::field::allow, "GET, HEAD");
         co_return res;
     }
     auto const target = std::string(req.target());
     auto const result =
         co_await net::co_spawn(blocking_, load(config_, cache_, target), net::use_awaitable);
-    if (result.status == 400) {
+    if (result.code == status::bad_request) {
         log::info("static: refused target {:?}", target);
-        co_return plain(400, "Bad Request\n", keep_alive);
+        co_return plain(status::bad_request, "Bad Request\n", keep_alive);
     }
-    if (result.status != 200)
-        co_return plain(404, "Not Found\n", keep_alive);
+    if (result.code != status::ok)
+        co_return plain(status::not_found, "Not Found\n", keep_alive);
 
     auto const& file = *result.file;
     auto const last_modified = format_http_date(file.last_modified);

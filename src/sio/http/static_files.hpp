@@ -23,8 +23,8 @@ struct static_config {
 
 /// The result of mapping a target onto the served folders, before any file is read.
 struct static_lookup {
-    unsigned status = 200;      ///< 200, or 400 / 404 when refused
-    std::filesystem::path file; ///< canonical path of a regular file (status 200)
+    status code = status::ok;   ///< ok, or bad_request / not_found when refused
+    std::filesystem::path file; ///< canonical path of a regular file (when ok)
 };
 
 /// Maps a request target to a file under the configured folders. Rejects every target that

@@ -5,8 +5,6 @@
 #include "sio/socketio/nsp.hpp"
 #include "sio/socketio/socket.hpp"
 
-#include <boost/asio/io_context.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -41,6 +39,9 @@ struct server_options {
     std::chrono::milliseconds connect_timeout{45000};
     /// Binary attachments allowed in one packet.
     std::size_t max_attachments = 10;
+    /// Makes each namespace's adapter (Node's `adapter` option): rooms and the fan-out of
+    /// broadcasts. Empty: adapter::make_in_memory_adapter, this process only.
+    adapter::adapter_factory adapter;
 };
 
 /// Decides whether an unknown namespace name may be created on the fly.

@@ -31,20 +31,20 @@ BOOST_AUTO_TEST_CASE(page_bundle_and_public_files_resolve) {
     };
 
     auto r = resolve_static(cfg, "/");
-    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code == sio::http::status::ok);
     BOOST_TEST(r.file == canon(www.root() / "index.html"));
 
     r = resolve_static(cfg, "/static/js/bundle.js?v=1");
-    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code == sio::http::status::ok);
     BOOST_TEST(r.file == canon(www.root() / "dist/js/bundle.js")); // dist before public
 
     r = resolve_static(cfg, "/static/css/style.css");
-    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code == sio::http::status::ok);
     BOOST_TEST(r.file == canon(www.root() / "public/css/style.css"));
 
     // A symlink that stays inside the served folder is fine.
     r = resolve_static(cfg, "/static/inside.css");
-    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code == sio::http::status::ok);
 }
 
 BOOST_AUTO_TEST_CASE(a_prefix_of_several_segments_resolves_below_it) {
@@ -52,17 +52,18 @@ BOOST_AUTO_TEST_CASE(a_prefix_of_several_segments_resolves_below_it) {
     auto cfg = config_for(www);
     cfg.static_prefix = "/app/static";
     auto r = resolve_static(cfg, "/app/static/js/bundle.js");
-    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code == sio::http::status::ok);
     BOOST_TEST(r.file == std::filesystem::canonical(www.root() / "dist/js/bundle.js"));
-    BOOST_TEST(resolve_static(cfg, "/static/js/bundle.js").status == 404u);
-    BOOST_TEST(resolve_static(cfg, "/app/js/bundle.js").status == 404u);
-    BOOST_TEST(resolve_static(cfg, "/app/static").status == 404u); // the folder itself
+    BOOST_TEST(resolve_static(cfg, "/static/js/bundle.js").code == sio::http::status::not_found);
+    BOOST_TEST(resolve_static(cfg, "/app/js/bundle.js").code == sio::http::status::not_found);
+    BOOST_TEST(resolve_static(cfg, "/app/static").code ==
+               sio::http::status::not_found); // the folder itself
 
     // An empty prefix (a root mount, e.g. the client bundle with the engine at "/") serves
     // the folders from the top.
     cfg.static_prefix = "";
     r = resolve_static(cfg, "/js/bundle.js");
-    BOOST_TEST(r.status == 200u);
+    BOOST_TEST(r.code == sio::http::status::ok);
     BOOST_TEST(r.file == std::filesystem::canonical(www.root() / "dist/js/bundle.js"));
 }
 
@@ -71,30 +72,30 @@ BOOST_AUTO_TEST_CASE(nothing_outside_the_served_folders_resolves) {
     auto const cfg = config_for(www);
     struct case_t {
         std::string target;
-        unsigned status;
+        status code;
     };
     std::vector<case_t> const cases{
-        {"/static/escape.txt", 404},    // symlink to a file outside
-        {"/static/up/secret.txt", 404}, // symlinked directory outside
-        {"/static/../../secret.txt", 400},
-        {"/static/%2e%2e/%2e%2e/secret.txt", 400},
-        {"/static/..%2f..%2fsecret.txt", 400},
-        {"/static/%252e%252e/secret.txt", 400},
-        {"/static/..\\..\\secret.txt", 400},
-        {"/static/secret.txt%00.js", 400},
-        {"/static/.env", 404},
-        {"/static/css", 404}, // a directory is never listed
-        {"/static/", 404},
-        {"/static", 404},
-        {"/static/missing.js", 404},
-        {"/secret.txt", 404}, // only / and /static/ are served
-        {"/index.html/", 404},
-        {"//etc/passwd", 404},
+        {"/static/escape.txt", status::not_found},    // symlink to a file outside
+        {"/static/up/secret.txt", status::not_found}, // symlinked directory outside
+        {"/static/../../secret.txt", status::bad_request},
+        {"/static/%2e%2e/%2e%2e/secret.txt", status::bad_request},
+        {"/static/..%2f..%2fsecret.txt", status::bad_request},
+        {"/static/%252e%252e/secret.txt", status::bad_request},
+        {"/static/..\\..\\secret.txt", status::bad_request},
+        {"/static/secret.txt%00.js", status::bad_request},
+        {"/static/.env", status::not_found},
+        {"/static/css", status::not_found}, // a directory is never listed
+        {"/static/", status::not_found},
+        {"/static", status::not_found},
+        {"/static/missing.js", status::not_found},
+        {"/secret.txt", status::not_found}, // only / and /static/ are served
+        {"/index.html/", status::not_found},
+        {"//etc/passwd", status::not_found},
     };
     for (auto const& c : cases) {
         BOOST_TEST_CONTEXT(c.target) {
             auto const r = resolve_static(cfg, c.target);
-            BOOST_TEST(r.status == c.status);
+            BOOST_TEST(r.code == c.code);
             BOOST_TEST(r.file.empty());
         }
     }
