@@ -10,7 +10,8 @@
 
 namespace sio::adapter {
 
-class in_memory_adapter final : public adapter {
+/// Not final: an adapter for several servers may build on it, as Node's do.
+class in_memory_adapter : public adapter {
 public:
     /// With `recovery`, broadcasts and dropped sessions are kept that long for connection
     /// state recovery.
