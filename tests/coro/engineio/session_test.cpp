@@ -1,5 +1,7 @@
 // An Engine.IO session from the server side: its send queue, sends from many threads, a
 // close by the server, and the server stopping.
+#include "sio/engineio/packet.hpp"
+
 #include "coro/engineio/fixture.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -63,13 +65,30 @@ BOOST_AUTO_TEST_CASE(sends_from_many_threads_arrive_whole_and_in_order_per_threa
                     s->send(engineio::make_text_message(fmt::format("{}:{}", t, i)));
             });
     }
-    // The 1000-byte queue holds them all (100 short packets).
+    // The 1000-byte queue holds them all (100 short packets). Each poll's payload is decoded
+    // and its messages counted (counting '4' characters would also count the 4 of "t:14").
     std::string all;
-    while (std::count(all.begin(), all.end(), '4') < 100) {
+    std::vector<std::string> messages;
+    for (int polls = 0; messages.size() < 100; ++polls) {
+        BOOST_TEST_REQUIRE(polls < 10, messages.size() << " messages after " << polls << " polls");
         auto const body = request(polling(sid)).body();
         BOOST_TEST_REQUIRE(!body.empty());
+        auto const packets = engineio::decode_payload(body);
+        BOOST_TEST_REQUIRE(packets.has_value(), body);
+        for (auto const& p : *packets)
+            if (p.type == engineio::packet_type::message) // not a ping sent meanwhile
+                messages.push_back(p.data);
         all += body + "\x1e";
     }
+    // Each message exactly once, none torn or extra.
+    std::vector<std::string> expected;
+    for (int t = 0; t < 4; ++t)
+        for (int i = 0; i < 25; ++i)
+            expected.push_back(fmt::format("{}:{}", t, i));
+    auto arrived = messages;
+    std::sort(arrived.begin(), arrived.end());
+    std::sort(expected.begin(), expected.end());
+    BOOST_TEST(arrived == expected, boost::test_tools::per_element());
     for (int t = 0; t < 4; ++t) {
         std::size_t pos = 0;
         for (int i = 0; i < 25; ++i) {
