@@ -59,6 +59,19 @@ public:
         co_return ec == net::error::eof || ec == net::error::connection_reset;
     }
 
+    /// True when the connection is still open with nothing to read: a non-blocking peek finds
+    /// no byte and no end of stream. Leaves the connection as it was.
+    bool open_and_quiet() {
+        auto& socket = stream_.socket();
+        bool const was_non_blocking = socket.non_blocking();
+        socket.non_blocking(true);
+        char byte;
+        boost::system::error_code ec;
+        socket.receive(net::buffer(&byte, 1), tcp::socket::message_peek, ec);
+        socket.non_blocking(was_non_blocking);
+        return ec == net::error::would_block;
+    }
+
     beast::tcp_stream& stream() { return stream_; }
 
 private:

@@ -1,10 +1,8 @@
-#include "sio/core/random_id.hpp"
 #include "sio/engineio/handshake.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <set>
 #include <string>
 
 using namespace sio::engineio;
@@ -66,18 +64,6 @@ BOOST_AUTO_TEST_CASE(error_bodies_as_the_reference_writes_them) {
                R"({"code":5,"message":"Unsupported protocol version"})");
     BOOST_TEST(error_status(http_error::forbidden) == sio::http::status::forbidden);
     BOOST_TEST(error_status(http_error::unknown_sid) == sio::http::status::bad_request);
-}
-
-BOOST_AUTO_TEST_CASE(session_ids_are_url_safe_and_distinct) {
-    std::set<std::string> seen;
-    for (int i = 0; i < 2000; ++i) {
-        auto const sid = sio::random_id();
-        BOOST_TEST_REQUIRE(sid.size() == 20u); // 15 random bytes = 120 bits
-        BOOST_TEST(sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                         "0123456789-_") == std::string::npos);
-        seen.insert(sid);
-    }
-    BOOST_TEST(seen.size() == 2000u);
 }
 
 BOOST_AUTO_TEST_CASE(handshake_headers_are_kept_in_order_and_found_by_any_case) {

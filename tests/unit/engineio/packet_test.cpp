@@ -1,4 +1,3 @@
-#include "sio/core/base64.hpp"
 #include "sio/engineio/packet.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -6,7 +5,6 @@
 #include <string>
 #include <vector>
 
-using namespace sio;
 using namespace sio::engineio;
 
 BOOST_AUTO_TEST_SUITE(engineio_packet)
@@ -104,19 +102,6 @@ BOOST_AUTO_TEST_CASE(malformed_payloads) {
             BOOST_TEST(!decode_payload(c));
         }
     }
-}
-
-BOOST_AUTO_TEST_CASE(base64_round_trips) {
-    std::string all;
-    for (int i = 0; i < 256; ++i)
-        all.push_back(static_cast<char>(i));
-    for (std::size_t n = 0; n <= all.size(); n += 1) {
-        auto const slice = all.substr(0, n);
-        BOOST_TEST(base64::decode(base64::encode(slice)).value() == slice);
-    }
-    BOOST_TEST(base64::encode("\x01\x02\x03\x04") == "AQIDBA==");
-    BOOST_TEST(base64::encode(std::string("\xff\x00", 2)) == "/wA=");
-    BOOST_TEST(base64::encode_url(std::string("\xfb\xff", 2)) == "-_8");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,3 @@
-#include "sio/engineio/deflate.hpp"
 #include "sio/engineio/websocket.hpp"
 
 #include "common/ws_frames.hpp"
@@ -80,36 +79,6 @@ BOOST_AUTO_TEST_CASE(deflate_is_agreed_only_when_offered_and_enabled) {
                    "client_no_context_takeover\r\n") != std::string::npos);
     auto off = ws::accept(req, false);
     BOOST_TEST(!std::get<ws::accepted>(off).deflate);
-}
-
-BOOST_AUTO_TEST_CASE(deflate_offers_are_negotiated_per_rfc_7692) {
-    BOOST_TEST(!deflate::negotiate(""));
-    BOOST_TEST(!deflate::negotiate("x-webkit-deflate-frame"));
-    BOOST_TEST(!deflate::negotiate("permessage-deflate; unknown_param"));
-    BOOST_TEST(!deflate::negotiate("permessage-deflate; server_max_window_bits=8"));
-    BOOST_TEST(!deflate::negotiate("permessage-deflate; server_max_window_bits=16"));
-    // The first acceptable offer wins.
-    auto a = deflate::negotiate("permessage-deflate; server_max_window_bits=8, permessage-deflate; "
-                                "server_max_window_bits=10");
-    BOOST_REQUIRE(a);
-    BOOST_TEST(a->server_window_bits == 10);
-    BOOST_TEST(a->terms.ends_with("; server_max_window_bits=10"));
-}
-
-BOOST_AUTO_TEST_CASE(deflate_round_trips_and_bounds_the_inflated_size) {
-    std::string text;
-    for (int i = 0; i < 500; ++i)
-        text += "42[\"hello\",\"world\"]";
-    auto const packed = deflate::compress(text);
-    BOOST_TEST(packed.size() < text.size() / 10);
-    std::string out;
-    BOOST_TEST((deflate::decompress(packed, 1'000'000, out) == deflate::inflate_status::ok));
-    BOOST_TEST(out == text);
-    BOOST_TEST((deflate::decompress(packed, 1000, out) == deflate::inflate_status::too_big));
-    BOOST_TEST((deflate::decompress("\xff\xff\xff garbage", 1000, out) ==
-                deflate::inflate_status::corrupt));
-    // No context takeover: the same message compresses the same way twice.
-    BOOST_TEST(deflate::compress(text) == packed);
 }
 
 BOOST_AUTO_TEST_CASE(server_frame_headers_use_the_shortest_length_form) {

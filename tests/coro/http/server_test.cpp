@@ -130,13 +130,44 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
 }
 
 BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed_after_the_timeout) {
-    bool const closed = io.run([](tcp::endpoint at) -> awaitable<bool> {
-        http_client client(co_await net::this_coro::executor);
-        co_await client.connect(at);
-        co_await client.request(make_get("/"));
-        co_return co_await client.closed_by_peer(5s);
-    }(ep));
-    BOOST_TEST(closed);
+    struct outcome {
+        bool open_early = false;
+        std::chrono::milliseconds checked_after{}; // since the request was sent
+        bool closed = false;
+        std::chrono::milliseconds closed_after{};
+    };
+    auto const timeout = config().keep_alive_timeout;
+    auto const r =
+        io.run([](tcp::endpoint at, std::chrono::milliseconds idle) -> awaitable<outcome> {
+            using clock = std::chrono::steady_clock;
+            auto const since = [](clock::time_point t) {
+                return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - t);
+            };
+            http_client client(co_await net::this_coro::executor);
+            co_await client.connect(at);
+            // The server's idle timer starts after this instant: nothing it does can close the
+            // connection before sent + idle.
+            auto const sent = clock::now();
+            co_await client.request(make_get("/"));
+            outcome out;
+            net::steady_timer quarter(co_await net::this_coro::executor, idle / 4);
+            co_await quarter.async_wait(net::use_awaitable);
+            out.open_early = client.open_and_quiet();
+            out.checked_after = since(sent);
+            out.closed = co_await client.closed_by_peer(idle + 3s);
+            out.closed_after = since(sent);
+            co_return out;
+        }(ep, timeout));
+    BOOST_TEST(r.closed);
+    // Still open well before the timeout. On a machine so loaded that the check came only
+    // after the timeout there is nothing to tell (open or closed would both be right).
+    if (r.checked_after < timeout)
+        BOOST_TEST(r.open_early, "closed after " << r.checked_after.count() << " ms");
+    else
+        BOOST_TEST_MESSAGE("the open check came too late to tell: " << r.checked_after.count()
+                                                                    << " ms");
+    // And not closed before the timeout (the timer starts after the request was sent).
+    BOOST_TEST(r.closed_after.count() >= timeout.count());
 }
 
 BOOST_AUTO_TEST_CASE(head_has_get_headers_and_no_body) {
