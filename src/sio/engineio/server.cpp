@@ -131,7 +131,7 @@ awaitable<http::after_response> server::refuse(http::connection& conn, http::req
 awaitable<http::after_response> server::handle(http::connection& conn, http::request& req) {
     auto const q = parse_query(req.target());
     if (req.method() == bhttp::verb::options && config_.cors.enabled)
-        co_return co_await conn.send(preflight_response(config_.cors, req));
+        co_return co_await preflight(conn, req);
 
     auto const transport = parse_transport(q.transport);
     if (!transport || (*transport == transport_kind::polling && !config_.allow_polling) ||
@@ -172,6 +172,12 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
     if (req.method() == bhttp::verb::post)
         co_return co_await serve_post(conn, req, std::move(s), config_.cors);
     co_return co_await refuse(conn, req, http_error::bad_request);
+}
+
+awaitable<http::after_response> server::preflight(http::connection& conn,
+                                                  http::request const& req) {
+    // Its own coroutine: the response is not part of every request's frame.
+    co_return co_await conn.send(preflight_response(config_.cors, req));
 }
 
 awaitable<http::after_response> server::handshake(http::connection& conn, http::request& req,

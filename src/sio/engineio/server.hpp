@@ -36,6 +36,7 @@ public:
 private:
     awaitable<http::after_response> handshake(http::connection& conn, http::request& req,
                                               transport_kind transport, handshake_info info);
+    awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
     awaitable<http::after_response> upgrade(http::connection& conn, http::request& req,
                                             std::shared_ptr<session> s);
     awaitable<http::after_response> refuse(http::connection& conn, http::request const& req,
