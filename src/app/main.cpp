@@ -35,6 +35,8 @@ constexpr std::string_view usage = R"(usage: sio_demo [options]
   --threads N      I/O threads (default: the number of cores)
   --log-level L    trace, debug, info, warn, error or off (default info)
   --production     production mode (also when NODE_ENV=production)
+  --grace S        on SIGTERM/SIGINT, seconds to wait for clients before cutting them off
+                   (default 10)
 )";
 
 [[noreturn]] void fail(std::string_view message) {
@@ -77,7 +79,9 @@ options parse_options(int argc, char** argv) {
             if (!lvl)
                 fail(fmt::format("unknown log level '{}'", v));
             log::set_level(*lvl);
-        } else if (arg == "--production")
+        } else if (arg == "--grace")
+            opts.server.shutdown_grace = std::chrono::seconds(parse_number<unsigned>(arg, value()));
+        else if (arg == "--production")
             opts.production = true;
         else if (arg == "--help" || arg == "-h") {
             fmt::print("{}", usage);
@@ -127,7 +131,9 @@ int main(int argc, char** argv) {
     log::out(fmt::format("Server running on port {} ({}).", bound.port(),
                          opts.production ? "production" : "development"));
 
-    http::run_until_signal(pool, server);
-    log::info("stopped");
+    if (http::run_until_signal(pool, server))
+        log::info("stopped");
+    else
+        log::warn("stopped after cutting off clients still connected at the end of the grace");
     return 0;
 }

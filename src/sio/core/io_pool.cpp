@@ -32,4 +32,9 @@ void io_pool::release() {
         net::post(*contexts_[i], [this, i] { guards_[i].reset(); });
 }
 
+void io_pool::stop() {
+    for (auto const& ctx : contexts_)
+        ctx->stop();
+}
+
 } // namespace sio

@@ -14,7 +14,7 @@
 
 namespace sio {
 
-/// Thread safety: next() and release() from any thread; run() once.
+/// Thread safety: next(), release() and stop() from any thread; run() once.
 class io_pool {
 public:
     explicit io_pool(unsigned threads);
@@ -32,6 +32,8 @@ public:
     void run();
     /// Lets the io_contexts return once their work is done.
     void release();
+    /// Makes every io_context return now, work or not (a shutdown past its grace).
+    void stop();
 
 private:
     using guard = net::executor_work_guard<net::io_context::executor_type>;

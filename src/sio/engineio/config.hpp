@@ -20,6 +20,10 @@ struct cors_config {
     bool credentials = false;
 };
 
+/// What one queued message costs beyond its bytes: its queue entry, its frame header and the
+/// write's buffer entries (counted against config::max_queued_bytes).
+inline constexpr std::size_t queued_message_cost = 64;
+
 struct config {
     /// Path prefix, with trailing slash: "/socket.io/" (Socket.IO) or "/engine.io/".
     std::string path = "/engine.io/";
@@ -32,9 +36,18 @@ struct config {
     bool allow_websocket = true;
     /// permessage-deflate on WebSocket; off by default as in Node.
     bool per_message_deflate = false;
-    /// Bytes that may wait in a session's outbound queue; past it, droppable (volatile)
-    /// packets are dropped and anything else closes the session ("queue full").
+    /// What a session's outbound messages may hold, counting each message's bytes plus
+    /// `queued_message_cost` for its queue entry, frame header and write buffers, and the
+    /// batch being written as well as the queue. Past it (or past max_queued_messages),
+    /// droppable (volatile) packets are dropped and anything else closes the session
+    /// ("queue full"). A message is always taken when nothing is queued or being written.
     std::size_t max_queued_bytes = 16u << 20;
+    /// Messages that may wait or be in the write under way, by count.
+    std::size_t max_queued_messages = 65536;
+    /// A WebSocket write that makes no progress for this long ends the connection: the
+    /// session closes ("transport error" to Socket.IO), the TCP connection is reset and its
+    /// memory freed. Bounds how long a client that stopped reading holds anything.
+    std::chrono::milliseconds write_timeout{20000};
     cors_config cors;
     /// Node's allowRequest: asked about every handshake (a request without a sid) before a
     /// session exists; a returned reason refuses it with 403 {"code":4,"message":reason}

@@ -28,6 +28,9 @@ public:
     /// Queues a group that must stay together (a packet and its binary attachments).
     virtual void send(std::vector<message> group, delivery d = delivery::reliable) = 0;
     void send(message m, delivery d = delivery::reliable);
+    /// What waits to be written to the client (bytes plus each message's bookkeeping, as
+    /// config::max_queued_bytes counts it): an application may hold back while it grows.
+    virtual std::size_t buffered_bytes() const = 0;
     /// Closes the session after flushing what is queued.
     virtual void close(disconnect_reason reason = disconnect_reason::forced_close) = 0;
 

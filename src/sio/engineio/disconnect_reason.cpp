@@ -18,6 +18,8 @@ std::string_view to_string(disconnect_reason r) {
         return "payload too large";
     case disconnect_reason::queue_full:
         return "queue full";
+    case disconnect_reason::write_timeout:
+        return "write timeout";
     case disconnect_reason::forced_close:
         return "forced close";
     case disconnect_reason::server_shutdown:

@@ -14,6 +14,7 @@ enum class disconnect_reason : std::uint8_t {
     multiple_polling,  ///< two concurrent GETs
     payload_too_large, ///< a POST or message over maxPayload
     queue_full,        ///< the client does not read fast enough
+    write_timeout,     ///< a write made no progress within config.write_timeout
     forced_close,      ///< the server closed it (connection::close)
     server_shutdown,   ///< the server is stopping
 };

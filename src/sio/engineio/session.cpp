@@ -56,28 +56,43 @@ void session::send_shared(std::shared_ptr<std::vector<message> const> group, del
 void session::enqueue(std::span<message const> group, delivery d) {
     if (state_ != state::open)
         return;
-    std::size_t size = 0;
+    std::size_t cost = 0;
     for (auto const& m : group)
-        size += m.bytes->size();
-    if (!queue_.empty() && queued_bytes_ + size > config_.max_queued_bytes) {
+        cost += cost_of(m);
+    bool const busy = !queue_.empty() || inflight_messages_ > 0;
+    bool const over_bytes = queued_cost_ + inflight_cost_ + cost > config_.max_queued_bytes;
+    bool const over_count =
+        queue_.size() + inflight_messages_ + group.size() > config_.max_queued_messages;
+    if (busy && (over_bytes || over_count)) {
         if (d == delivery::droppable) {
             log::debug("engine.io {}: queue full, volatile packet dropped", sid_);
             return;
         }
-        log::warn("engine.io {}: {} bytes queued and the client does not read: closing", sid_,
-                  queued_bytes_);
+        log::warn("engine.io {}: {} messages ({} bytes) queued or being written and the client "
+                  "does not read: closing",
+                  sid_, queue_.size() + inflight_messages_, queued_cost_ + inflight_cost_);
         do_close(disconnect_reason::queue_full);
         return;
     }
     queue_.insert(queue_.end(), group.begin(), group.end());
-    queued_bytes_ += size;
+    queued_cost_ += cost;
+    publish_buffered();
     flush_soon();
 }
 
 void session::enqueue_control(std::string packet) {
-    queued_bytes_ += packet.size();
     queue_.push_back({std::make_shared<std::string const>(std::move(packet)), false});
+    queued_cost_ += cost_of(queue_.back());
+    publish_buffered();
     flush_soon();
+}
+
+std::size_t session::cost_of(message const& m) {
+    return m.bytes->size() + queued_message_cost;
+}
+
+void session::publish_buffered() {
+    buffered_.store(queued_cost_ + inflight_cost_, std::memory_order_relaxed);
 }
 
 void session::flush_soon() {
@@ -106,17 +121,27 @@ void session::flush() {
 std::vector<message> session::take_queue() {
     std::vector<message> batch;
     batch.swap(queue_);
-    queued_bytes_ = 0;
+    // What is being written still counts until the write completes.
+    inflight_cost_ += queued_cost_;
+    inflight_messages_ += batch.size();
+    queued_cost_ = 0;
     return batch;
+}
+
+void session::batch_written() {
+    inflight_cost_ = 0;
+    inflight_messages_ = 0;
+    publish_buffered();
 }
 
 std::string session::drain_payload() {
     std::string payload;
-    payload.reserve(queued_bytes_ + queue_.size());
+    payload.reserve(queued_cost_);
     for (auto const& m : queue_)
         append_payload(payload, {*m.bytes, m.binary});
     queue_.clear();
-    queued_bytes_ = 0;
+    queued_cost_ = 0;
+    publish_buffered();
     return payload;
 }
 
@@ -209,7 +234,8 @@ void session::finalize() {
     state_ = state::closed;
     heartbeat_.cancel();
     queue_.clear();
-    queued_bytes_ = 0;
+    queued_cost_ = 0;
+    batch_written();
     registry_->remove(sid_);
 }
 

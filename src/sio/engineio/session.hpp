@@ -48,6 +48,9 @@ public:
     using connection::send;
     void send(std::vector<message> group, delivery d = delivery::reliable) override;
     void close(disconnect_reason reason = disconnect_reason::forced_close) override;
+    std::size_t buffered_bytes() const override {
+        return buffered_.load(std::memory_order_relaxed);
+    }
 
     /// A POST body starts / ends arriving; false when another is in progress. Any thread.
     bool begin_post() { return !post_active_.exchange(true); }
@@ -80,8 +83,11 @@ public:
     bool carried_by(engineio::transport const& t) const { return active_ == &t; }
     bool probing_with(engineio::transport const& t) const { return probe_ == &t; }
     bool has_queued() const { return !queue_.empty(); }
-    /// Everything queued, for one write; the queue is empty after.
+    /// Everything queued, for one write; the queue is empty after, and what it held counts
+    /// against the budget until batch_written().
     std::vector<message> take_queue();
+    /// The write of what take_queue() returned completed.
+    void batch_written();
     /// `t` is going away for `reason` (an I/O error, the client's close, a protocol error).
     void transport_closing(engineio::transport& t, disconnect_reason reason);
     /// `t`'s loop has ended; if it carried the session, the session ends too.
@@ -101,6 +107,8 @@ private:
 
     void enqueue(std::span<message const> group, delivery d);
     void enqueue_control(std::string packet);
+    static std::size_t cost_of(message const& m);
+    void publish_buffered();
     void flush_soon();
     void flush();
     std::string drain_payload();
@@ -126,8 +134,11 @@ private:
     state state_ = state::open;
     transport_kind transport_;
 
-    std::vector<message> queue_; // a vector: no allocation while empty
-    std::size_t queued_bytes_ = 0;
+    std::vector<message> queue_;    // a vector: no allocation while empty
+    std::size_t queued_cost_ = 0;   ///< the queue's messages, see config::max_queued_bytes
+    std::size_t inflight_cost_ = 0; ///< the batch being written
+    std::size_t inflight_messages_ = 0;
+    std::atomic<std::size_t> buffered_{0}; ///< queued + in flight, for any thread
     bool flush_scheduled_ = false;
 
     std::shared_ptr<poll_waiter> waiter_;

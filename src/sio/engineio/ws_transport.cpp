@@ -66,7 +66,7 @@ public:
 
     void stop() override {
         closing_ = true;
-        deadline_.cancel();
+        cancel_deadline(deadline_use::probe);
         wake();
     }
 
@@ -89,14 +89,25 @@ private:
     void deliver(ws::event& e);
     void fail(std::uint16_t code, std::string_view why);
 
+    /// One timer serves three deadlines in turn: a probe's upgrade, a write that makes no
+    /// progress (never while probing), and the close handshake once our close frame is out.
+    enum class deadline_use : std::uint8_t { none, probe, write, close };
     template <class F>
-    void set_deadline(std::chrono::steady_clock::duration after, F expired) {
+    void set_deadline(deadline_use use, std::chrono::steady_clock::duration after, F expired) {
+        deadline_use_ = use;
         deadline_.set(socket_.get_executor(), *this, after, std::move(expired));
+    }
+    void cancel_deadline(deadline_use use) {
+        if (deadline_use_ == use) {
+            deadline_use_ = deadline_use::none;
+            deadline_.cancel();
+        }
     }
 
     std::shared_ptr<session> session_;
     http::tcp::socket socket_;
-    owned_timer<ws_connection> deadline_;  ///< a probe's upgrade deadline, then the close's
+    owned_timer<ws_connection> deadline_;
+    deadline_use deadline_use_ = deadline_use::none;
     net::cancellation_signal wake_signal_; // interrupts the wait on the socket
     ws::frame_reader reader_;
     bool probe_reply_ = false; // "3probe" is owed, before any data
@@ -106,10 +117,11 @@ private:
     std::array<char, idle_read_size> first_bytes_; // where a wait for the next frames reads
     bool deflate_;
     int deflate_window_bits_;
-    bool waiting_ = false;    // suspended on the socket; wake() interrupts it
-    bool closing_ = false;    // send a close frame, then wait for the client's
-    bool close_sent_ = false; // our close frame is out and our half of TCP shut
-    bool timed_out_ = false;  // the close handshake took too long
+    bool waiting_ = false;       // suspended on the socket; wake() interrupts it
+    bool closing_ = false;       // send a close frame, then wait for the client's
+    bool close_sent_ = false;    // our close frame is out and our half of TCP shut
+    bool timed_out_ = false;     // the close handshake took too long
+    bool write_stalled_ = false; // a write made no progress within write_timeout
     std::uint16_t close_code_ = ws::close_code::normal;
 };
 
@@ -166,6 +178,14 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
             break;
     }
     c.deadline_.cancel();
+    if (c.write_stalled_) {
+        // Whatever the client never read is dropped with a reset, not left to the kernel.
+        log::info("engine.io {}: no write progress for {} ms: resetting the connection",
+                  c.session_->id(), c.session_->settings().write_timeout.count());
+        boost::system::error_code ignored;
+        c.socket_.set_option(net::socket_base::linger(true, 0), ignored);
+        c.socket_.close(ignored); // now: Asio's destructor would turn lingering off again
+    }
     c.session_->detach(c);
 }
 
@@ -178,7 +198,7 @@ void ws_connection::open(ws_role role) {
         auto expired = [](ws_connection& owner) {
             owner.session_->probe_expired(owner);
         };
-        set_deadline(session_->settings().upgrade_timeout, expired);
+        set_deadline(deadline_use::probe, session_->settings().upgrade_timeout, expired);
     } else {
         // A session that cannot upgrade (already on WebSocket, or probing) gets its
         // WebSocket accepted and closed at once, as the reference does.
@@ -189,17 +209,27 @@ void ws_connection::open(ws_role role) {
 // --- writing -------------------------------------------------------------------------------
 
 awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const_buffer>& bufs) {
-    // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries).
+    // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries), for
+    // at most write_timeout without progress.
+    bool progressed = true;
     while (!bufs.empty()) {
         boost::system::error_code ec;
         auto const n = socket_.write_some(bufs, ec);
         if (ec == net::error::would_block || ec == net::error::try_again) {
+            if (progressed && deadline_use_ != deadline_use::probe) {
+                auto stalled = [](ws_connection& owner) {
+                    owner.write_stalled_ = true;
+                    owner.wake();
+                };
+                set_deadline(deadline_use::write, session_->settings().write_timeout, stalled);
+            }
+            progressed = false;
             waiting_ = true;
             auto [wec] = co_await socket_.async_wait(
                 http::tcp::socket::wait_write,
                 net::bind_cancellation_slot(wake_signal_.slot(), use_tuple));
             waiting_ = false;
-            if (timed_out_)
+            if (timed_out_ || write_stalled_)
                 co_return net::error::timed_out;
             if (wec && wec != net::error::operation_aborted)
                 co_return wec;
@@ -207,8 +237,10 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
         }
         if (ec)
             co_return ec;
+        progressed = n > 0;
         consume(bufs, n);
     }
+    cancel_deadline(deadline_use::write);
     co_return boost::system::error_code{};
 }
 
@@ -233,8 +265,9 @@ awaitable<bool> ws_connection::flush() {
             control += ws::make_frame(ws::opcode::text, "3probe");
         pong_.reset();
         probe_reply_ = false;
+        bool const carried = session_->carried_by(*this);
         std::vector<message> batch;
-        if (session_->carried_by(*this))
+        if (carried)
             batch = session_->take_queue();
         std::string arena;
         std::vector<std::string> compressed;
@@ -242,9 +275,13 @@ awaitable<bool> ws_connection::flush() {
         ws::frame_messages(control, batch, deflate_, deflate_window_bits_, arena, compressed, bufs);
         if (co_await write(bufs)) {
             if (session_->carried_by(*this))
-                session_->transport_closing(*this, disconnect_reason::transport_error);
+                session_->transport_closing(*this, write_stalled_
+                                                       ? disconnect_reason::write_timeout
+                                                       : disconnect_reason::transport_error);
             co_return false;
         }
+        if (carried && session_->carried_by(*this))
+            session_->batch_written();
     }
     if (must_close()) {
         // Our close frame and our half of TCP; then the client's close and EOF end the
@@ -260,7 +297,7 @@ awaitable<bool> ws_connection::flush() {
             owner.timed_out_ = true;
             owner.wake();
         };
-        set_deadline(close_handshake_timeout, expired);
+        set_deadline(deadline_use::close, close_handshake_timeout, expired);
     }
     co_return true;
 }
@@ -375,7 +412,7 @@ void ws_connection::deliver(ws::event& e) {
         wake();
         break;
     case probe_step::upgraded:
-        deadline_.cancel();
+        cancel_deadline(deadline_use::probe);
         break;
     case probe_step::refused:
         break;

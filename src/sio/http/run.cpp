@@ -4,20 +4,60 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 
 namespace sio::http {
+namespace {
 
-void run_until_signal(io_pool& pool, server& srv) {
+/// After the server's own grace (which closes HTTP connections still busy), a moment for
+/// those closes to finish before the rest is cut off.
+constexpr auto cut_off_margin = std::chrono::milliseconds(500);
+
+} // namespace
+
+bool run_until_signal(io_pool& pool, server& srv) {
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    bool cut_off = false;
+    // Not an I/O thread: it only waits, and stops the pool if the grace runs out.
+    std::jthread watchdog;
+
     net::signal_set signals{pool.main(), SIGINT, SIGTERM};
-    signals.async_wait([&srv, &pool](boost::system::error_code ec, int signal) {
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
         if (ec)
             return;
         log::info("received signal {}: stopping", signal);
+        auto const started = std::chrono::steady_clock::now();
         srv.stop();
         pool.release();
+        auto const bound = srv.settings().shutdown_grace + cut_off_margin;
+        watchdog = std::jthread([&, bound, started] {
+            std::unique_lock lock(mutex);
+            if (finished.wait_for(lock, bound, [&] { return done; }))
+                return;
+            cut_off = true;
+            lock.unlock();
+            log::warn("still busy {} ms after the signal: cutting off what is left",
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count());
+            pool.stop();
+        });
     });
     pool.run();
+    {
+        std::lock_guard lock(mutex);
+        done = true;
+    }
+    finished.notify_all();
+    if (watchdog.joinable())
+        watchdog.join();
+    return !cut_off;
 }
 
 } // namespace sio::http

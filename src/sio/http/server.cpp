@@ -33,6 +33,29 @@ constexpr auto accept_error_pause = std::chrono::milliseconds(50);
 /// What the first read of a request asks for; the buffer is freed again while idle.
 constexpr std::size_t first_read_size = 4096;
 
+/// The status line and fields of a serialised response, without its body: what a HEAD
+/// request gets (RFC 9110 §9.3.2), whatever body the handler built.
+std::string header_of(bhttp::message_generator& message) {
+    static constexpr std::string_view end_of_header = "\r\n\r\n";
+    std::string bytes;
+    for (;;) {
+        beast::error_code ec;
+        auto const buffers = message.prepare(ec);
+        std::size_t n = 0;
+        for (auto const& b : buffers) {
+            bytes.append(static_cast<char const*>(b.data()), b.size());
+            n += b.size();
+        }
+        if (auto const end = bytes.find(end_of_header); end != std::string::npos) {
+            bytes.resize(end + end_of_header.size());
+            return bytes;
+        }
+        if (ec || n == 0)
+            return bytes;
+        message.consume(n);
+    }
+}
+
 } // namespace
 
 connection::connection(tcp::socket socket)
@@ -40,6 +63,8 @@ connection::connection(tcp::socket socket)
 
 awaitable<after_response> connection::send(bhttp::message_generator message) {
     bool const keep_alive = message.keep_alive();
+    if (head_request_)
+        co_return co_await send_raw(header_of(message), {}, keep_alive);
     auto [ec, n] = co_await beast::async_write(stream_, std::move(message), use_tuple);
     if (ec) {
         log::debug("http: write failed: {}", ec.message());
@@ -50,6 +75,8 @@ awaitable<after_response> connection::send(bhttp::message_generator message) {
 
 awaitable<after_response> connection::send_raw(std::string head, std::string body,
                                                bool keep_alive) {
+    if (head_request_)
+        body.clear(); // the header says how long the body would be; HEAD never gets one
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(body)};
     auto [ec, n] = co_await net::async_write(stream_, buffers, use_tuple);
     if (ec) {
@@ -206,6 +233,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 co_return co_await reply_error(conn, status::bad_request, "Bad Request\n");
             }
 
+            conn.head_request_ = parser.get().method() == bhttp::verb::head;
             auto const target = parser.get().target();
             auto* handler = route(std::string_view(target.data(), target.size()));
             if (!handler)
@@ -351,6 +379,10 @@ void server::stop() {
 std::size_t server::connection_count() const {
     std::lock_guard lock(impl_->mutex);
     return impl_->connections.size();
+}
+
+server_config const& server::settings() const {
+    return impl_->config;
 }
 
 } // namespace sio::http

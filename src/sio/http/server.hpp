@@ -61,6 +61,7 @@ public:
     beast::flat_buffer& buffer() { return buffer_; }
 
     /// Writes a response; keep_alive only when the write succeeded and the message allows it.
+    /// The answer to a HEAD request goes without its body, whatever the handler built.
     awaitable<after_response> send(beast::http::message_generator message);
     /// Writes a response already serialised: `head` (status line and fields, ending with the
     /// blank line) and `body`, in one gather write. For hot paths (long-polling replies).
@@ -70,8 +71,9 @@ private:
     friend class server;
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
-    bool idle_ = true;        // waiting for a request: stop() may cancel the read
-    bool taken_over_ = false; // a handler owns the stream now: hands off
+    bool idle_ = true;          // waiting for a request: stop() may cancel the read
+    bool taken_over_ = false;   // a handler owns the stream now: hands off
+    bool head_request_ = false; // the request being answered is a HEAD: no body goes out
 };
 
 /// A component that answers requests under a path prefix.
@@ -127,6 +129,7 @@ public:
     void stop();
 
     std::size_t connection_count() const;
+    server_config const& settings() const;
 
 private:
     struct impl;

@@ -57,6 +57,7 @@ disconnect_reason from_engine(engineio::disconnect_reason r) {
     case engine::multiple_polling:
     case engine::payload_too_large:
     case engine::queue_full:
+    case engine::write_timeout:
         break;
     }
     return disconnect_reason::transport_error;

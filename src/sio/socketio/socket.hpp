@@ -91,6 +91,9 @@ public:
     std::string const& nsp_name() const;
     /// The CONNECT payload (the client's `auth` option); an empty object when none.
     boost::json::value const& auth() const { return auth_; }
+    /// What waits to be written to this socket's connection (all its namespaces), as
+    /// engine.max_queued_bytes counts it: hold back while it grows. Any thread.
+    std::size_t buffered_bytes() const { return conn_->buffered_bytes(); }
     /// The HTTP request that opened the connection: headers (cookies, tokens), query, peer
     /// address, time. Any thread.
     engineio::handshake_info const& handshake() const;

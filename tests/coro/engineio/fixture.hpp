@@ -84,7 +84,6 @@ inline engineio::config test_config() {
     c.ping_interval = 300ms;
     c.ping_timeout = 200ms;
     c.max_payload = 100'000;
-    c.max_queued_bytes = 1000;
     c.upgrade_timeout = 1s;
     return c;
 }

@@ -19,16 +19,31 @@ using namespace sio::test;
 using namespace sio::test::eio_tests;
 using namespace std::chrono_literals;
 
+namespace {
+
+/// Room for five 200-byte messages (each also costs engineio::queued_message_cost).
+struct small_queue_fixture : eio_fixture {
+    small_queue_fixture()
+        : eio_fixture(config()) {}
+    static engineio::config config() {
+        auto c = test_config();
+        c.max_queued_bytes = 1400;
+        return c;
+    }
+};
+
+} // namespace
+
 BOOST_FIXTURE_TEST_SUITE(engineio_server, eio_fixture)
 
-BOOST_AUTO_TEST_CASE(queue_full_drops_volatile_then_closes) {
+BOOST_FIXTURE_TEST_CASE(queue_full_drops_volatile_then_closes, small_queue_fixture) {
     auto const sid = open_polling();
     auto s = handler->last_session();
     BOOST_TEST_REQUIRE(s);
     auto const msg = std::string(199, 'v'); // 200 bytes with the type digit
     for (int i = 0; i < 10; ++i)
         s->send(engineio::make_text_message(msg),
-                engineio::delivery::droppable); // volatile: 5 fit in 1000 bytes
+                engineio::delivery::droppable); // volatile: 5 fit in 1400 bytes
     auto const first = request(polling(sid));
     BOOST_TEST(std::count(first.body().begin(), first.body().end(), '\x1e') == 4); // 5 packets
 

@@ -180,6 +180,39 @@ BOOST_AUTO_TEST_CASE(head_has_get_headers_and_no_body) {
     BOOST_TEST(head[bhttp::field::content_type] == get_res[bhttp::field::content_type]);
 }
 
+BOOST_AUTO_TEST_CASE(head_never_carries_a_body_so_the_next_response_parses) {
+    // A body behind a HEAD answer would be read as the start of the next response: the GET
+    // that follows on the same keep-alive connection would not parse.
+    auto const responses = io.run([](tcp::endpoint at) -> awaitable<std::vector<http_response>> {
+        http_client client(co_await net::this_coro::executor);
+        co_await client.connect(at);
+        std::vector<http_response> out;
+        auto conditional = make_get("/", bhttp::verb::head);
+        conditional.set(bhttp::field::if_none_match,
+                        (co_await client.request(make_get("/")))[bhttp::field::etag]);
+        for (auto req : {make_get("/static/nope.js", bhttp::verb::head),  // 404
+                         make_get("/static/a%2fb.js", bhttp::verb::head), // 400
+                         make_get("/slow", bhttp::verb::head),            // a handler's body
+                         conditional,                                     // 304
+                         make_get("/static/js/bundle.js", bhttp::verb::head)}) {
+            out.push_back(co_await client.request(req));
+            out.push_back(co_await client.request(make_get("/")));
+        }
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(responses.size() == 10u);
+    unsigned const expected[] = {404, 400, 200, 304, 200};
+    for (std::size_t i = 0; i < 5; ++i) {
+        BOOST_TEST_CONTEXT("HEAD #" << i) {
+            BOOST_TEST(responses[2 * i].result_int() == expected[i]);
+            BOOST_TEST(responses[2 * i + 1].result_int() == 200u);
+            BOOST_TEST(responses[2 * i + 1].body() == std::string(temp_www::index_html));
+        }
+    }
+    // Content-Length still says what a GET would carry.
+    BOOST_TEST(responses[0][bhttp::field::content_length] == "10");
+}
+
 BOOST_AUTO_TEST_CASE(conditional_requests_get_304) {
     auto const first = get("/static/js/bundle.js");
     auto const etag = std::string(first[bhttp::field::etag]);

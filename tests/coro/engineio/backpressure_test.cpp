@@ -1,0 +1,117 @@
+// Clients that stop reading: the outbound budget counts what is being written as well as
+// what is queued, by bytes and by messages; a write that makes no progress ends the
+// connection with a reset.
+#include "coro/engineio/fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <memory>
+#include <string>
+
+using namespace sio;
+using namespace sio::test;
+using namespace sio::test::eio_tests;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Heartbeat far away, so that only the budget and the write deadline can end a session.
+engineio::config stalled_config() {
+    auto c = test_config();
+    c.ping_interval = 30s;
+    c.ping_timeout = 30s;
+    c.max_queued_bytes = 64u << 20;
+    c.max_queued_messages = 1'000'000;
+    c.write_timeout = 30s;
+    return c;
+}
+
+/// A WebSocket session whose client reads its open packet and then nothing more.
+std::shared_ptr<ws_client> stalled_client(eio_fixture& f) {
+    return f.io.run([](tcp::endpoint at) -> awaitable<std::shared_ptr<ws_client>> {
+        auto ws = std::make_shared<ws_client>(co_await net::this_coro::executor);
+        co_await open_websocket(*ws, at);
+        co_return ws;
+    }(f.ep));
+}
+
+/// Sends `count` binary messages of `size` bytes: far more than loopback buffers hold.
+void flood(engineio::connection& c, int count, std::size_t size) {
+    for (int i = 0; i < count; ++i)
+        c.send(engineio::make_binary_message(std::string(size, 'x')));
+}
+
+bool wait_until(std::function<bool()> const& pred, std::chrono::milliseconds timeout = 5s) {
+    auto const until = std::chrono::steady_clock::now() + timeout;
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() > until)
+            return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(engineio_backpressure)
+
+BOOST_AUTO_TEST_CASE(a_write_without_progress_resets_the_connection_after_write_timeout) {
+    auto cfg = stalled_config();
+    cfg.write_timeout = 300ms;
+    eio_fixture f(cfg);
+    auto ws = stalled_client(f);
+    auto s = f.handler->last_session();
+    BOOST_TEST_REQUIRE(s);
+    flood(*s, 160, 256 * 1024); // 40 MiB
+    BOOST_TEST(f.closed_with(disconnect_reason::write_timeout));
+    BOOST_TEST(f.sessions_drain());
+    // The client finds a reset connection, not the rest of the 40 MiB and a close frame.
+    auto const outcome = f.io.run([](std::shared_ptr<ws_client> client) -> awaitable<std::string> {
+        auto& socket = beast::get_lowest_layer(client->stream()).socket();
+        std::vector<char> buffer(1 << 20);
+        std::size_t total = 0;
+        for (;;) {
+            auto [ec, n] = co_await socket.async_read_some(net::buffer(buffer), use_tuple);
+            total += n;
+            if (ec)
+                co_return ec == net::error::connection_reset ? "reset" : ec.message();
+            if (total > (40u << 20))
+                co_return "read everything";
+        }
+    }(ws));
+    BOOST_TEST(outcome == "reset");
+    f.io.run([](std::shared_ptr<ws_client> client) -> awaitable<void> {
+        client.reset(); // on an I/O thread, as its socket belongs there
+        co_return;
+    }(std::move(ws)));
+}
+
+BOOST_AUTO_TEST_CASE(the_batch_being_written_counts_and_the_message_limit_closes) {
+    auto cfg = stalled_config();
+    cfg.max_queued_messages = 200;
+    eio_fixture f(cfg);
+    auto ws = stalled_client(f);
+    auto s = f.handler->last_session();
+    BOOST_TEST_REQUIRE(s);
+    flood(*s, 40, 1 << 20); // 40 MiB: the writer holds a batch it cannot finish
+    // What the writer took still counts: the queue itself may be empty.
+    BOOST_TEST(wait_until([&] { return s->buffered_bytes() > (8u << 20); }));
+    BOOST_TEST(wait_until(
+        [&] { return f.eio->session_count() == 1u && s->buffered_bytes() > (8u << 20); }));
+
+    // Volatile messages past the limit are dropped; the session stays.
+    for (int i = 0; i < 300; ++i)
+        s->send(engineio::make_text_message("v"), engineio::delivery::droppable);
+    std::this_thread::sleep_for(50ms);
+    BOOST_TEST(f.handler->close_reasons().empty());
+    // A message that must not be lost closes it instead ("queue full").
+    for (int i = 0; i < 300; ++i)
+        s->send(engineio::make_text_message("r"));
+    BOOST_TEST(f.closed_with(disconnect_reason::queue_full));
+    f.io.run([](std::shared_ptr<ws_client> client) -> awaitable<void> {
+        client.reset(); // on an I/O thread, as its socket belongs there
+        co_return;
+    }(std::move(ws)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
