@@ -6,6 +6,7 @@
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/engineio/transport.hpp"
+#include "sio/engineio/ws_connection.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,8 +20,6 @@ namespace {
 
 /// How long our close frame waits for the client's before the TCP connection is dropped.
 constexpr auto close_handshake_timeout = std::chrono::seconds(2);
-/// What an idle connection reads into: enough for a typical small frame.
-constexpr std::size_t idle_read_size = 128;
 /// The read buffer every WebSocket of a thread shares for the rest of what is readable.
 constexpr std::size_t shared_read_size = 64 * 1024;
 
@@ -40,96 +39,11 @@ void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
         bufs.front() += n;
 }
 
-/// One WebSocket connection of a session, owned by the frame of its run() coroutine, which
-/// is the only coroutine a connection has. Nothing in it holds a buffer while idle. Every
-/// member runs on the session's strand.
-class ws_connection final : public transport {
-public:
-    ws_connection(std::shared_ptr<session> s, http::tcp::socket socket, ws::accepted const& terms)
-        : session_(std::move(s))
-        , socket_(std::move(socket))
-        , reader_(session_->settings().max_payload, terms.deflate)
-        , deflate_(terms.deflate)
-        , deflate_window_bits_(terms.deflate_window_bits) {}
-
-    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s,
-                                                   http::tcp::socket socket, ws::accepted terms,
-                                                   std::string early_bytes, ws_role role);
-
-    void wake() override {
-        // A no-op while the loop is running: it checks for work before it waits.
-        if (waiting_) {
-            waiting_ = false;
-            wake_signal_.emit(net::cancellation_type::total);
-        }
-    }
-
-    void stop() override {
-        closing_ = true;
-        cancel_deadline(deadline_use::probe);
-        wake();
-    }
-
-private:
-    /// Carries the session, or probes; or, when it may do neither, is closed at once.
-    void open(ws_role role);
-    /// Whether frames are owed (a pong, "3probe", queued messages) and may still be sent.
-    bool has_frames() const;
-    /// Whether the close frame is due and not yet sent.
-    bool must_close() const;
-    /// Writes what is owed, then the close frame if due; false when the connection is over.
-    awaitable<bool> flush();
-    awaitable<boost::system::error_code> write(std::vector<net::const_buffer>& bufs);
-    /// Reads the rest of what the socket holds; false when the connection is over.
-    bool read_available();
-    void read_failed(boost::system::error_code ec);
-    void receive(std::string_view bytes);
-    /// One frame-level event; false when the client closed or broke the protocol.
-    bool handle(ws::event& e);
-    void deliver(ws::event& e);
-    void fail(std::uint16_t code, std::string_view why);
-
-    /// One timer serves three deadlines in turn: a probe's upgrade, a write that makes no
-    /// progress (never while probing), and the close handshake once our close frame is out.
-    enum class deadline_use : std::uint8_t { none, probe, write, close };
-    template <class F>
-    void set_deadline(deadline_use use, std::chrono::steady_clock::duration after, F expired) {
-        deadline_use_ = use;
-        deadline_.set(socket_.get_executor(), *this, after, std::move(expired));
-    }
-    void cancel_deadline(deadline_use use) {
-        if (deadline_use_ == use) {
-            deadline_use_ = deadline_use::none;
-            deadline_.cancel();
-        }
-    }
-
-    std::shared_ptr<session> session_;
-    http::tcp::socket socket_;
-    owned_timer<ws_connection> deadline_;
-    deadline_use deadline_use_ = deadline_use::none;
-    net::cancellation_signal wake_signal_; // interrupts the wait on the socket
-    ws::frame_reader reader_;
-    bool probe_reply_ = false; // "3probe" is owed, before any data
-    /// The payload of the pong owed to the client's latest ping: one at most, however many
-    /// pings a client that does not read sends (RFC 6455 §5.5.3 allows that).
-    std::optional<std::string> pong_;
-    std::array<char, idle_read_size> first_bytes_; // where a wait for the next frames reads
-    bool deflate_;
-    int deflate_window_bits_;
-    bool waiting_ = false;       // suspended on the socket; wake() interrupts it
-    bool closing_ = false;       // send a close frame, then wait for the client's
-    bool close_sent_ = false;    // our close frame is out and our half of TCP shut
-    bool timed_out_ = false;     // the close handshake took too long
-    bool write_stalled_ = false; // a write made no progress within write_timeout
-    std::uint16_t close_code_ = ws::close_code::normal;
-};
-
 } // namespace
 
 awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket socket,
                               ws::accepted terms, std::string early_bytes, ws_role role) {
-    ws_connection c(std::move(s), std::move(socket), terms);
+    detail::ws_connection c(std::move(s), std::move(socket), terms);
     c.open(role);
     boost::system::error_code ec;
     c.socket_.non_blocking(true, ec);
@@ -189,7 +103,7 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
     c.session_->detach(c);
 }
 
-namespace {
+namespace detail {
 
 void ws_connection::open(ws_role role) {
     if (role == ws_role::opens_session) {
@@ -419,6 +333,6 @@ void ws_connection::deliver(ws::event& e) {
     }
 }
 
-} // namespace
+} // namespace detail
 
 } // namespace sio::engineio
