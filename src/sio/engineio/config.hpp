@@ -40,10 +40,18 @@ struct config {
     /// `queued_message_cost` for its queue entry, frame header and write buffers, and the
     /// batch being written as well as the queue. Past it (or past max_queued_messages),
     /// droppable (volatile) packets are dropped and anything else closes the session
-    /// ("queue full"). A message is always taken when nothing is queued or being written.
+    /// ("queue full"): a WebSocket is reset at once, a polling client gets the close packet
+    /// without the backlog. A message is always taken when nothing is queued or being written.
     std::size_t max_queued_bytes = 16u << 20;
     /// Messages that may wait or be in the write under way, by count.
     std::size_t max_queued_messages = 65536;
+    /// What all sessions together may hold, counted as for max_queued_bytes (0: no limit).
+    /// Past it, a session holding more than queue_fair_share is refused as if over its own
+    /// budget, while sessions that keep up (holding less) are not affected: many clients that
+    /// stop reading cannot each fill their own budget.
+    std::size_t max_total_queued_bytes = 64u << 20;
+    /// See max_total_queued_bytes.
+    std::size_t queue_fair_share = 256u << 10;
     /// A WebSocket write that makes no progress for this long ends the connection: the
     /// session closes ("transport error" to Socket.IO), the TCP connection is reset and its
     /// memory freed. Bounds how long a client that stopped reading holds anything.

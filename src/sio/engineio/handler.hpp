@@ -20,6 +20,9 @@ public:
     virtual void on_message(std::string text) = 0;
     virtual void on_binary(std::string bytes) = 0;
     virtual void on_close(disconnect_reason reason) = 0;
+    /// Everything queued has gone to the client's socket (WebSocket) or to a poll: the
+    /// connection's buffered_bytes() is back to zero. Engine.IO's "drain".
+    virtual void on_drain() {}
 };
 
 /// Creates a listener for each new session.

@@ -69,7 +69,7 @@ awaitable<http::after_response> refuse_upgrade(http::connection& conn, http::req
 server::server(config cfg, std::shared_ptr<handler> handler)
     : config_(std::move(cfg))
     , handler_(std::move(handler))
-    , registry_(std::make_shared<session_registry>()) {
+    , registry_(std::make_shared<session_registry>(config_.max_total_queued_bytes)) {
     if (config_.path.empty() || config_.path.back() != '/')
         config_.path.push_back('/');
 }

@@ -35,7 +35,9 @@ session::session(net::any_io_executor strand, std::string sid, config const& cfg
     , transport_(initial)
     , heartbeat_(strand_) {}
 
-session::~session() = default;
+session::~session() {
+    registry_->outbound().release(reserved_);
+}
 
 // --- sending -------------------------------------------------------------------------------
 
@@ -60,17 +62,22 @@ void session::enqueue(std::span<message const> group, delivery d) {
     for (auto const& m : group)
         cost += cost_of(m);
     bool const busy = !queue_.empty() || inflight_messages_ > 0;
-    bool const over_bytes = queued_cost_ + inflight_cost_ + cost > config_.max_queued_bytes;
+    std::size_t const held = queued_cost_ + inflight_cost_;
+    bool const over_bytes = held + cost > config_.max_queued_bytes;
     bool const over_count =
         queue_.size() + inflight_messages_ + group.size() > config_.max_queued_messages;
-    if (busy && (over_bytes || over_count)) {
+    // Past the server-wide budget, only sessions that keep up may take more.
+    bool const over_share =
+        held + cost > config_.queue_fair_share && registry_->outbound().exhausted();
+    if (busy && (over_bytes || over_count || over_share)) {
         if (d == delivery::droppable) {
             log::debug("engine.io {}: queue full, volatile packet dropped", sid_);
             return;
         }
-        log::warn("engine.io {}: {} messages ({} bytes) queued or being written and the client "
-                  "does not read: closing",
-                  sid_, queue_.size() + inflight_messages_, queued_cost_ + inflight_cost_);
+        log::warn("engine.io {}: {} messages ({} bytes) queued or being written{} and the "
+                  "client does not read: closing",
+                  sid_, queue_.size() + inflight_messages_, held,
+                  over_bytes || over_count ? "" : ", the server's outbound budget is spent,");
         do_close(disconnect_reason::queue_full);
         return;
     }
@@ -92,7 +99,12 @@ std::size_t session::cost_of(message const& m) {
 }
 
 void session::publish_buffered() {
-    buffered_.store(queued_cost_ + inflight_cost_, std::memory_order_relaxed);
+    std::size_t const held = queued_cost_ + inflight_cost_;
+    buffered_.store(held, std::memory_order_relaxed);
+    if (held == 0 && state_ != state::open)
+        registry_->outbound().release(reserved_); // an ending session keeps no slack
+    else
+        registry_->outbound().account(reserved_, held);
 }
 
 void session::flush_soon() {
@@ -132,6 +144,8 @@ void session::batch_written() {
     inflight_cost_ = 0;
     inflight_messages_ = 0;
     publish_buffered();
+    if (queue_.empty() && state_ == state::open && listener_)
+        listener_->on_drain();
 }
 
 std::string session::drain_payload() {
@@ -142,6 +156,8 @@ std::string session::drain_payload() {
     queue_.clear();
     queued_cost_ = 0;
     publish_buffered();
+    if (state_ == state::open && listener_)
+        listener_->on_drain();
     return payload;
 }
 
@@ -188,11 +204,19 @@ void session::do_close(disconnect_reason reason) {
     if (probe_)
         abort_upgrade(*probe_);
 
+    if (reason == disconnect_reason::queue_full) {
+        // The client does not read: what it has not read is dropped, not kept for it.
+        queue_.clear();
+        queued_cost_ = 0;
+        publish_buffered();
+    }
     if (transport_ == transport_kind::websocket) {
         // The writer flushes what is queued, then sends the close frame; the transport
         // detaches when it ends. New requests with this sid are refused from now on.
         registry_->remove(sid_);
-        if (active_)
+        if (active_ && reason == disconnect_reason::queue_full)
+            active_->abort();
+        else if (active_)
             active_->wake();
         else
             finalize();

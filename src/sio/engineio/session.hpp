@@ -139,6 +139,7 @@ private:
     std::size_t inflight_cost_ = 0; ///< the batch being written
     std::size_t inflight_messages_ = 0;
     std::atomic<std::size_t> buffered_{0}; ///< queued + in flight, for any thread
+    std::size_t reserved_ = 0;             ///< this session's part of the server's outbound budget
     bool flush_scheduled_ = false;
 
     std::shared_ptr<poll_waiter> waiter_;

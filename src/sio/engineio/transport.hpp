@@ -12,6 +12,9 @@ public:
     virtual void wake() = 0;
     /// Ends this transport: it sends its close frame and stops.
     virtual void stop() = 0;
+    /// Ends this transport now, dropping what it has not written: the TCP connection is
+    /// reset. For a client that does not read, which would never get a close frame.
+    virtual void abort() = 0;
 
 protected:
     transport() = default;

@@ -55,6 +55,11 @@ public:
         wake();
     }
 
+    void abort() override {
+        aborting_ = true;
+        wake();
+    }
+
 private:
     /// Carries the session, or probes; or, when it may do neither, is closed at once.
     void open(ws_role role);
@@ -107,6 +112,7 @@ private:
     bool close_sent_ = false;    // our close frame is out and our half of TCP shut
     bool timed_out_ = false;     // the close handshake took too long
     bool write_stalled_ = false; // a write made no progress within write_timeout
+    bool aborting_ = false;      // reset the connection, unwritten frames dropped
     std::uint16_t close_code_ = ws::close_code::normal;
 };
 

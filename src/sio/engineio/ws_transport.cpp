@@ -68,6 +68,8 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
     // read), a wake-up from the session (a send of its own, a room broadcast, a close), which
     // cancels that read; and, inside write(), room in the socket's send buffer.
     for (;;) {
+        if (c.aborting_)
+            break;
         if ((c.has_frames() || c.must_close()) && !co_await c.flush())
             break;
 
@@ -92,10 +94,11 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
             break;
     }
     c.deadline_.cancel();
-    if (c.write_stalled_) {
+    if (c.write_stalled_ || c.aborting_) {
         // Whatever the client never read is dropped with a reset, not left to the kernel.
-        log::info("engine.io {}: no write progress for {} ms: resetting the connection",
-                  c.session_->id(), c.session_->settings().write_timeout.count());
+        if (c.write_stalled_)
+            log::info("engine.io {}: no write progress for {} ms: resetting the connection",
+                      c.session_->id(), c.session_->settings().write_timeout.count());
         boost::system::error_code ignored;
         c.socket_.set_option(net::socket_base::linger(true, 0), ignored);
         c.socket_.close(ignored); // now: Asio's destructor would turn lingering off again
@@ -143,7 +146,7 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
                 http::tcp::socket::wait_write,
                 net::bind_cancellation_slot(wake_signal_.slot(), use_tuple));
             waiting_ = false;
-            if (timed_out_ || write_stalled_)
+            if (timed_out_ || write_stalled_ || aborting_)
                 co_return net::error::timed_out;
             if (wec && wec != net::error::operation_aborted)
                 co_return wec;

@@ -244,6 +244,22 @@ void client::disconnect_all() {
     conn_->close();
 }
 
+void client::on_drain() {
+    // Every write that empties the queue comes here: nothing is allocated unless a socket
+    // asked. Then a copy, as a drain handler may leave its namespace (sockets_ changes).
+    auto const wants = [](auto const& entry) {
+        return entry.second && entry.second->wants_drain();
+    };
+    if (std::none_of(sockets_.begin(), sockets_.end(), wants))
+        return;
+    std::vector<std::shared_ptr<socket>> sockets;
+    for (auto const& entry : sockets_)
+        if (wants(entry))
+            sockets.push_back(entry.second);
+    for (auto const& s : sockets)
+        s->drained();
+}
+
 void client::on_close(engineio::disconnect_reason reason) {
     closed_ = true;
     connect_timer_.reset();

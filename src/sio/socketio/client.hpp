@@ -35,6 +35,7 @@ public:
     void on_message(std::string text) override;
     void on_binary(std::string bytes) override;
     void on_close(engineio::disconnect_reason reason) override;
+    void on_drain() override;
 
     /// A socket left its namespace (server side); the connection stays.
     void forget(socket const& s);

@@ -55,6 +55,7 @@ struct socket::pending_ack {
 struct socket::extras {
     std::vector<event_middleware> middlewares;
     std::vector<error_handler> error_handlers;
+    std::vector<drain_handler> drain_handlers;
     std::string pid;
 };
 
@@ -122,6 +123,22 @@ void socket::use(event_middleware mw) {
 
 void socket::on_error(error_handler handler) {
     ensure_extras().error_handlers.push_back(std::move(handler));
+}
+
+void socket::on_drain(drain_handler handler) {
+    ensure_extras().drain_handlers.push_back(std::move(handler));
+}
+
+bool socket::wants_drain() const {
+    return extras_ && !extras_->drain_handlers.empty();
+}
+
+void socket::drained() {
+    if (!wants_drain())
+        return;
+    auto const self = shared_from_this(); // a handler may disconnect the socket
+    for (std::size_t i = 0; i < extras_->drain_handlers.size(); ++i)
+        extras_->drain_handlers[i](*this);
 }
 
 void socket::on_disconnect(disconnect_handler handler) {

@@ -69,6 +69,8 @@ using disconnect_handler = std::function<void(socket&, disconnect_reason reason)
 using event_middleware = std::function<std::optional<std::string>(socket&, event&)>;
 /// Node's socket.on("error"): an event refused by middleware, with the refusal's message.
 using error_handler = std::function<void(socket&, std::string_view message)>;
+/// Called when what waited for the connection has been written: buffered_bytes() is 0.
+using drain_handler = std::function<void(socket&)>;
 
 /// The outcome of an emit with an acknowledgement.
 struct ack_result {
@@ -116,6 +118,9 @@ public:
     void on_disconnect(disconnect_handler handler);
     void use(event_middleware mw);
     void on_error(error_handler handler);
+    /// Everything queued for this socket's connection has been written (WebSocket) or
+    /// collected by a poll: a producer that held back on buffered_bytes() may go on.
+    void on_drain(drain_handler handler);
 
     template <class... Args>
     void emit(std::string_view event_name, Args&&... args) {
@@ -153,6 +158,9 @@ public:
     void leave_namespace();
     /// The socket is gone (client or transport side); handlers learn the reason.
     void on_closed(disconnect_reason reason);
+    /// The connection's queue has drained: the on_drain handlers run.
+    void drained();
+    bool wants_drain() const;
     void send_packet(packet const& p, engineio::delivery d = engineio::delivery::reliable);
     /// The private id for connection state recovery; empty when it is off.
     std::string const& pid() const;

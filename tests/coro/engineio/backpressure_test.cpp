@@ -8,6 +8,10 @@
 #include <memory>
 #include <string>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 using namespace sio;
 using namespace sio::test;
 using namespace sio::test::eio_tests;
@@ -49,6 +53,16 @@ bool wait_until(std::function<bool()> const& pred, std::chrono::milliseconds tim
         std::this_thread::sleep_for(5ms);
     }
     return true;
+}
+
+/// Whether the kernel has seen the peer end `ws`'s TCP connection (a reset leaves it in
+/// CLOSE, whatever the client reads).
+bool tcp_closed(ws_client& ws) {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    auto const fd = beast::get_lowest_layer(ws.stream()).socket().native_handle();
+    return ::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+           info.tcpi_state == TCP_CLOSE;
 }
 
 } // namespace
@@ -108,10 +122,50 @@ BOOST_AUTO_TEST_CASE(the_batch_being_written_counts_and_the_message_limit_closes
     for (int i = 0; i < 300; ++i)
         s->send(engineio::make_text_message("r"));
     BOOST_TEST(f.closed_with(disconnect_reason::queue_full));
+    // The connection is reset at once, its backlog dropped, long before write_timeout.
+    BOOST_TEST(wait_until([&] { return tcp_closed(*ws); }, 2s));
     f.io.run([](std::shared_ptr<ws_client> client) -> awaitable<void> {
         client.reset(); // on an I/O thread, as its socket belongs there
         co_return;
     }(std::move(ws)));
+}
+
+BOOST_AUTO_TEST_CASE(past_the_server_budget_only_sessions_that_fall_behind_are_closed) {
+    auto cfg = stalled_config();
+    cfg.max_total_queued_bytes = 150u << 10;
+    cfg.queue_fair_share = 32u << 10;
+    eio_fixture f(cfg);
+    auto open = [&f] {
+        auto const sid = f.open_polling();
+        auto s = f.handler->last_session();
+        BOOST_TEST_REQUIRE(s);
+        return std::pair{sid, s};
+    };
+    auto const big = std::string(40u << 10, 'b');
+    // Three polling clients that do not poll hold 40 KiB each: 120 KiB, past 150 KiB once
+    // rounded to the budget's granules. Each was empty, so each took its message.
+    auto [sid_a, a] = open();
+    auto [sid_b, b] = open();
+    auto [sid_c, c] = open();
+    for (auto const& s : {a, b, c})
+        s->send(engineio::make_text_message(big));
+    BOOST_TEST(wait_until([&] { return c->buffered_bytes() > big.size(); }));
+
+    // A client that keeps up (it holds less than its fair share) is not affected...
+    auto [sid_d, d] = open();
+    d->send(engineio::make_text_message("one"));
+    d->send(engineio::make_text_message("two"));
+    BOOST_TEST(f.request(f.polling(sid_d)).body() == "4one\x1e"
+                                                     "4two");
+    // ...while one holding more than its share is closed by its next message.
+    a->send(engineio::make_text_message("more"));
+    BOOST_TEST(f.closed_with(disconnect_reason::queue_full));
+    std::this_thread::sleep_for(50ms);
+    BOOST_TEST(f.handler->close_reasons().size() == 1u);
+    BOOST_TEST(f.request(f.polling(sid_a)).body() == "1");
+    // The others still get everything they were sent.
+    BOOST_TEST(f.request(f.polling(sid_b)).body() == "4" + big);
+    BOOST_TEST(f.request(f.polling(sid_c)).body() == "4" + big);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -43,6 +43,17 @@ sio_fixture::sio_fixture() {
             self.to(ev.arg<std::string>(0).value_or("")).emit("room-msg", "from peer");
         });
         s->on("leave-all", [](sio_socket& self, event&) { self.disconnect(); });
+        // Emits N messages of 100 kB, then "drained" with buffered_bytes() once they are out.
+        s->on("flood", [](sio_socket& self, event& ev) {
+            auto pending = std::make_shared<bool>(true);
+            self.on_drain([pending](sio_socket& me) {
+                if (std::exchange(*pending, false))
+                    me.emit("drained", me.buffered_bytes());
+            });
+            for (int i = 0; i < ev.arg<int>(0).value_or(0); ++i)
+                self.emit("big", std::string(100'000, 'x'));
+            ev.ack(self.buffered_bytes());
+        });
         // Event middleware: refuses one event, rewrites another's first argument.
         s->use([](sio_socket&, event& ev) -> std::optional<std::string> {
             if (ev.name() == "forbidden")
