@@ -30,16 +30,16 @@ constexpr std::size_t idle_read_size = 128;
 /// member runs on the session's strand.
 class ws_connection final : public transport {
 public:
-    ws_connection(std::shared_ptr<session> s, http::tcp::socket socket, ws::accepted const& terms)
+    ws_connection(std::shared_ptr<session> s, http::stream stream, ws::accepted const& terms)
         : session_(std::move(s))
-        , socket_(std::move(socket))
+        , stream_(std::move(stream))
         , reader_(session_->settings().max_payload, terms.deflate)
         , deflate_(terms.deflate)
         , deflate_window_bits_(terms.deflate_window_bits) {}
 
-    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s,
-                                                   http::tcp::socket socket, ws::accepted terms,
-                                                   std::string early_bytes, ws_role role);
+    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s, http::stream stream,
+                                                   ws::accepted terms, std::string early_bytes,
+                                                   ws_role role);
 
     void wake() override {
         // A no-op while the loop is running: it checks for work before it waits.
@@ -65,8 +65,14 @@ private:
     /// Writes what is owed, then the close frame if due; false when the connection is over.
     awaitable<bool> flush();
     awaitable<boost::system::error_code> write(std::vector<net::const_buffer>& bufs);
+    /// write() over TLS: asynchronous writes of whole records, which a wake-up must not
+    /// interrupt; the write deadline (or the probe's) cancels them instead.
+    awaitable<boost::system::error_code> write_tls(std::vector<net::const_buffer>& bufs);
     /// Reads the rest of what the socket holds; false when the connection is over.
     bool read_available();
+    /// read_available() over TLS: what the TLS layer has decrypted already; false when the
+    /// connection is over.
+    awaitable<bool> read_pending_tls();
     void read_failed(boost::system::error_code ec);
     void receive(std::string_view bytes);
     /// One frame-level event; false when the client closed or broke the protocol.
@@ -80,7 +86,7 @@ private:
     template <class F>
     void set_deadline(deadline_use use, std::chrono::steady_clock::duration after, F expired) {
         deadline_use_ = use;
-        deadline_.set(socket_.get_executor(), *this, after, std::move(expired));
+        deadline_.set(stream_.get_executor(), *this, after, std::move(expired));
     }
     void cancel_deadline(deadline_use use) {
         if (deadline_use_ == use) {
@@ -90,7 +96,7 @@ private:
     }
 
     std::shared_ptr<session> session_;
-    http::tcp::socket socket_;
+    http::stream stream_;
     owned_timer<ws_connection> deadline_;
     deadline_use deadline_use_ = deadline_use::none;
     net::cancellation_signal wake_signal_; // interrupts the wait on the socket
@@ -107,6 +113,7 @@ private:
     bool close_sent_ = false;    // our close frame is out and our half of TCP shut
     bool timed_out_ = false;     // the close handshake took too long
     bool write_stalled_ = false; // a write made no progress within write_timeout
+    bool tls_writing_ = false;   // a TLS write is pending: a deadline cancels it
     std::uint16_t close_code_ = ws::close_code::normal;
 };
 

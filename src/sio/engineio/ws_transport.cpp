@@ -22,6 +22,9 @@ namespace {
 constexpr auto close_handshake_timeout = std::chrono::seconds(2);
 /// The read buffer every WebSocket of a thread shares for the rest of what is readable.
 constexpr std::size_t shared_read_size = 64 * 1024;
+/// Over TLS, the rest of a record (at most 16 KiB), in a buffer of its own: an asynchronous
+/// read may not use the thread's shared one.
+constexpr std::size_t tls_read_size = 16 * 1024;
 
 std::array<char, shared_read_size>& shared_read_buffer() {
     thread_local std::array<char, shared_read_size> buffer;
@@ -41,12 +44,14 @@ void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
 
 } // namespace
 
-awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket socket,
-                              ws::accepted terms, std::string early_bytes, ws_role role) {
-    detail::ws_connection c(std::move(s), std::move(socket), terms);
+awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, ws::accepted terms,
+                              std::string early_bytes, ws_role role) {
+    detail::ws_connection c(std::move(s), std::move(stream), terms);
     c.open(role);
+    bool const tls = c.stream_.is_tls();
     boost::system::error_code ec;
-    c.socket_.non_blocking(true, ec);
+    if (!tls) // plain writes and reads are tried at once, and waited for only when blocked
+        c.stream_.socket().non_blocking(true, ec);
     if (!ec) {
         std::vector<net::const_buffer> response{net::buffer(terms.response)};
         ec = co_await c.write(response);
@@ -70,11 +75,25 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
     for (;;) {
         if ((c.has_frames() || c.must_close()) && !co_await c.flush())
             break;
+        if (tls && c.close_sent_) {
+            // Our close frame is out: close_notify, then the client's (or its EOF), within
+            // the close handshake's deadline. Its close frame is not needed: we are done.
+            c.waiting_ = true;
+            // Its outcome does not matter: the connection ends either way.
+            co_await c.stream_.async_shutdown(
+                net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
+            c.waiting_ = false;
+            if (!c.timed_out_)
+                c.read_failed(net::error::eof);
+            break;
+        }
 
         // A read into the connection's small buffer rather than a wait for readability:
-        // Asio re-arms epoll (one more system call) for every wait, not for a read.
+        // Asio re-arms epoll (one more system call) for every wait, not for a read. Under
+        // TLS a wait for readability would be wrong too: the TLS layer may hold bytes
+        // already.
         c.waiting_ = true;
-        auto [read_ec, n] = co_await c.socket_.async_read_some(
+        auto [read_ec, n] = co_await c.stream_.async_read_some(
             net::buffer(c.first_bytes_),
             net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
         c.waiting_ = false;
@@ -88,7 +107,8 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
         }
         c.receive({c.first_bytes_.data(), n});
         // The rest of what is readable, through the thread's shared buffer.
-        if (n == c.first_bytes_.size() && !c.read_available())
+        if (n == c.first_bytes_.size() &&
+            !(tls ? co_await c.read_pending_tls() : c.read_available()))
             break;
     }
     c.deadline_.cancel();
@@ -96,9 +116,10 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
         // Whatever the client never read is dropped with a reset, not left to the kernel.
         log::info("engine.io {}: no write progress for {} ms: resetting the connection",
                   c.session_->id(), c.session_->settings().write_timeout.count());
+        // Under TLS too: no close_notify for a client that does not read.
         boost::system::error_code ignored;
-        c.socket_.set_option(net::socket_base::linger(true, 0), ignored);
-        c.socket_.close(ignored); // now: Asio's destructor would turn lingering off again
+        c.stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
+        c.stream_.close(); // now: Asio's destructor would turn lingering off again
     }
     c.session_->detach(c);
 }
@@ -111,6 +132,8 @@ void ws_connection::open(ws_role role) {
     } else if (session_->begin_probe(*this)) {
         auto expired = [](ws_connection& owner) {
             owner.session_->probe_expired(owner);
+            if (owner.tls_writing_)
+                owner.stream_.cancel(); // a stuck TLS write is not woken: cut it
         };
         set_deadline(deadline_use::probe, session_->settings().upgrade_timeout, expired);
     } else {
@@ -123,12 +146,15 @@ void ws_connection::open(ws_role role) {
 // --- writing -------------------------------------------------------------------------------
 
 awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const_buffer>& bufs) {
+    if (stream_.is_tls())
+        co_return co_await write_tls(bufs);
     // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries), for
     // at most write_timeout without progress.
+    auto& socket = stream_.socket();
     bool progressed = true;
     while (!bufs.empty()) {
         boost::system::error_code ec;
-        auto const n = socket_.write_some(bufs, ec);
+        auto const n = socket.write_some(bufs, ec);
         if (ec == net::error::would_block || ec == net::error::try_again) {
             if (progressed && deadline_use_ != deadline_use::probe) {
                 auto stalled = [](ws_connection& owner) {
@@ -139,7 +165,7 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
             }
             progressed = false;
             waiting_ = true;
-            auto [wec] = co_await socket_.async_wait(
+            auto [wec] = co_await socket.async_wait(
                 http::tcp::socket::wait_write,
                 net::bind_cancellation_slot(wake_signal_.slot(), use_tuple));
             waiting_ = false;
@@ -152,6 +178,32 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
         if (ec)
             co_return ec;
         progressed = n > 0;
+        consume(bufs, n);
+    }
+    cancel_deadline(deadline_use::write);
+    co_return boost::system::error_code{};
+}
+
+awaitable<boost::system::error_code>
+ws_connection::write_tls(std::vector<net::const_buffer>& bufs) {
+    while (!bufs.empty()) {
+        // Each write is a record or so: the deadline is per write, as progress is.
+        if (deadline_use_ != deadline_use::probe) {
+            auto stalled = [](ws_connection& owner) {
+                owner.write_stalled_ = true;
+                if (owner.tls_writing_)
+                    owner.stream_.cancel();
+                owner.wake();
+            };
+            set_deadline(deadline_use::write, session_->settings().write_timeout, stalled);
+        }
+        tls_writing_ = true;
+        auto [ec, n] = co_await stream_.async_write_some(bufs, use_tuple);
+        tls_writing_ = false;
+        if (timed_out_ || write_stalled_)
+            co_return net::error::timed_out;
+        if (ec)
+            co_return ec;
         consume(bufs, n);
     }
     cancel_deadline(deadline_use::write);
@@ -204,8 +256,10 @@ awaitable<bool> ws_connection::flush() {
         std::vector<net::const_buffer> bufs{net::buffer(frame)};
         if (co_await write(bufs))
             co_return false;
-        boost::system::error_code ignored;
-        socket_.shutdown(http::tcp::socket::shutdown_send, ignored);
+        if (!stream_.is_tls()) { // TLS: close_notify first, in run_websocket
+            boost::system::error_code ignored;
+            stream_.socket().shutdown(http::tcp::socket::shutdown_send, ignored);
+        }
         close_sent_ = true;
         auto expired = [](ws_connection& owner) {
             owner.timed_out_ = true;
@@ -230,7 +284,7 @@ bool ws_connection::read_available() {
     for (;;) {
         auto& buffer = shared_read_buffer();
         boost::system::error_code ec;
-        auto const n = socket_.read_some(net::buffer(buffer), ec);
+        auto const n = stream_.socket().read_some(net::buffer(buffer), ec);
         if (ec == net::error::would_block || ec == net::error::try_again)
             return true;
         if (ec) {
@@ -241,6 +295,24 @@ bool ws_connection::read_available() {
         if (n < buffer.size())
             return true;
     }
+}
+
+awaitable<bool> ws_connection::read_pending_tls() {
+    // Only what is decrypted already: such a read completes without waiting on the socket,
+    // so no wake-up can be missed. Further records are the loop's next read.
+    std::unique_ptr<char[]> buffer;
+    while (stream_.pending() > 0) {
+        if (!buffer)
+            buffer = std::make_unique_for_overwrite<char[]>(tls_read_size);
+        auto [ec, n] =
+            co_await stream_.async_read_some(net::buffer(buffer.get(), tls_read_size), use_tuple);
+        if (ec) {
+            read_failed(ec);
+            co_return false;
+        }
+        receive({buffer.get(), n});
+    }
+    co_return true;
 }
 
 void ws_connection::receive(std::string_view bytes) {
