@@ -25,6 +25,18 @@ namespace sio::engineio::detail {
 /// What an idle connection reads into: enough for a typical small frame.
 constexpr std::size_t idle_read_size = 128;
 
+/// Drops the first `n` bytes of a gather list (after a partial write).
+inline void consume_buffers(std::vector<net::const_buffer>& bufs, std::size_t n) {
+    auto it = bufs.begin();
+    while (it != bufs.end() && n >= it->size()) {
+        n -= it->size();
+        ++it;
+    }
+    bufs.erase(bufs.begin(), it);
+    if (!bufs.empty() && n > 0)
+        bufs.front() += n;
+}
+
 /// One WebSocket connection of a session, owned by the frame of its run() coroutine, which
 /// is the only coroutine a connection has. Nothing in it holds a buffer while idle. Every
 /// member runs on the session's strand.
@@ -73,6 +85,8 @@ private:
     /// read_available() over TLS: what the TLS layer has decrypted already; false when the
     /// connection is over.
     awaitable<bool> read_pending_tls();
+    /// TLS: after our close frame, close_notify (TCP's half-close would cut the TLS stream).
+    awaitable<void> close_tls();
     void read_failed(boost::system::error_code ec);
     void receive(std::string_view bytes);
     /// One frame-level event; false when the client closed or broke the protocol.

@@ -22,24 +22,10 @@ namespace {
 constexpr auto close_handshake_timeout = std::chrono::seconds(2);
 /// The read buffer every WebSocket of a thread shares for the rest of what is readable.
 constexpr std::size_t shared_read_size = 64 * 1024;
-/// Over TLS, the rest of a record (at most 16 KiB), in a buffer of its own: an asynchronous
-/// read may not use the thread's shared one.
-constexpr std::size_t tls_read_size = 16 * 1024;
 
 std::array<char, shared_read_size>& shared_read_buffer() {
     thread_local std::array<char, shared_read_size> buffer;
     return buffer;
-}
-
-void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
-    auto it = bufs.begin();
-    while (it != bufs.end() && n >= it->size()) {
-        n -= it->size();
-        ++it;
-    }
-    bufs.erase(bufs.begin(), it);
-    if (!bufs.empty() && n > 0)
-        bufs.front() += n;
 }
 
 } // namespace
@@ -76,15 +62,7 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, w
         if ((c.has_frames() || c.must_close()) && !co_await c.flush())
             break;
         if (tls && c.close_sent_) {
-            // Our close frame is out: close_notify, then the client's (or its EOF), within
-            // the close handshake's deadline. Its close frame is not needed: we are done.
-            c.waiting_ = true;
-            // Its outcome does not matter: the connection ends either way.
-            co_await c.stream_.async_shutdown(
-                net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
-            c.waiting_ = false;
-            if (!c.timed_out_)
-                c.read_failed(net::error::eof);
+            co_await c.close_tls();
             break;
         }
 
@@ -178,33 +156,7 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
         if (ec)
             co_return ec;
         progressed = n > 0;
-        consume(bufs, n);
-    }
-    cancel_deadline(deadline_use::write);
-    co_return boost::system::error_code{};
-}
-
-awaitable<boost::system::error_code>
-ws_connection::write_tls(std::vector<net::const_buffer>& bufs) {
-    while (!bufs.empty()) {
-        // Each write is a record or so: the deadline is per write, as progress is.
-        if (deadline_use_ != deadline_use::probe) {
-            auto stalled = [](ws_connection& owner) {
-                owner.write_stalled_ = true;
-                if (owner.tls_writing_)
-                    owner.stream_.cancel();
-                owner.wake();
-            };
-            set_deadline(deadline_use::write, session_->settings().write_timeout, stalled);
-        }
-        tls_writing_ = true;
-        auto [ec, n] = co_await stream_.async_write_some(bufs, use_tuple);
-        tls_writing_ = false;
-        if (timed_out_ || write_stalled_)
-            co_return net::error::timed_out;
-        if (ec)
-            co_return ec;
-        consume(bufs, n);
+        consume_buffers(bufs, n);
     }
     cancel_deadline(deadline_use::write);
     co_return boost::system::error_code{};
@@ -295,24 +247,6 @@ bool ws_connection::read_available() {
         if (n < buffer.size())
             return true;
     }
-}
-
-awaitable<bool> ws_connection::read_pending_tls() {
-    // Only what is decrypted already: such a read completes without waiting on the socket,
-    // so no wake-up can be missed. Further records are the loop's next read.
-    std::unique_ptr<char[]> buffer;
-    while (stream_.pending() > 0) {
-        if (!buffer)
-            buffer = std::make_unique_for_overwrite<char[]>(tls_read_size);
-        auto [ec, n] =
-            co_await stream_.async_read_some(net::buffer(buffer.get(), tls_read_size), use_tuple);
-        if (ec) {
-            read_failed(ec);
-            co_return false;
-        }
-        receive({buffer.get(), n});
-    }
-    co_return true;
 }
 
 void ws_connection::receive(std::string_view bytes) {
