@@ -15,8 +15,6 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <openssl/ssl.h>
-
 using namespace sio;
 using namespace sio::test;
 using namespace std::chrono_literals;
@@ -61,7 +59,6 @@ struct tls_fixture {
     /// A verified TLS connection to the server, named as `host`.
     awaitable<std::unique_ptr<tls_client_stream>> connect(std::string host = "localhost") {
         auto s = std::make_unique<tls_client_stream>(co_await net::this_coro::executor, client_ctx);
-        SSL_set_tlsext_host_name(s->native_handle(), host.c_str());
         s->set_verify_callback(ssl::host_name_verification(host));
         beast::get_lowest_layer(*s).expires_after(5s);
         co_await beast::get_lowest_layer(*s).async_connect(ep, net::use_awaitable);
@@ -178,6 +175,8 @@ BOOST_AUTO_TEST_CASE(unusable_tls_files_are_a_clear_error) {
         http::server s{io.ioc(), c};
         BOOST_FAIL("a key that does not match the certificate was accepted");
     } catch (std::runtime_error const& e) {
-        BOOST_TEST(std::string(e.what()).find("does not match") != std::string::npos, e.what());
+        // OpenSSL refuses it while loading the key ("key values mismatch"): named, with why.
+        BOOST_TEST(std::string(e.what()).find(cert.key()) != std::string::npos, e.what());
+        BOOST_TEST(std::string(e.what()).find("mismatch") != std::string::npos, e.what());
     }
 }
