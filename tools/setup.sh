@@ -19,7 +19,7 @@ packages=(
     libfmt-dev zlib1g-dev libssl-dev
 )
 if [ "$want_tests" = 1 ]; then
-    packages+=(chromium)
+    packages+=(chromium openssl libnss3-tools) # TLS tests: make a CA; Chromium trusts it
 fi
 # A newer Node.js already on the machine is used as it is; otherwise Debian's (18.x) is enough.
 if ! command -v node >/dev/null 2>&1; then

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -37,6 +38,9 @@ constexpr std::string_view usage = R"(usage: sio_demo [options]
   --production     production mode (also when NODE_ENV=production)
   --grace S        on SIGTERM/SIGINT, seconds to wait for clients before cutting them off
                    (default 10)
+  --tls-cert FILE  serve HTTPS and WSS (on the same port) with this PEM certificate chain,
+                   the server's certificate first; needs --tls-key
+  --tls-key FILE   the PEM private key of --tls-cert's certificate
 )";
 
 [[noreturn]] void fail(std::string_view message) {
@@ -83,12 +87,18 @@ options parse_options(int argc, char** argv) {
             opts.server.shutdown_grace = std::chrono::seconds(parse_number<unsigned>(arg, value()));
         else if (arg == "--production")
             opts.production = true;
+        else if (arg == "--tls-cert")
+            opts.server.tls_cert_file = std::string(value());
+        else if (arg == "--tls-key")
+            opts.server.tls_key_file = std::string(value());
         else if (arg == "--help" || arg == "-h") {
             fmt::print("{}", usage);
             std::exit(0);
         } else
             fail(fmt::format("unknown option '{}'", arg));
     }
+    if (opts.server.tls_cert_file.empty() != opts.server.tls_key_file.empty())
+        fail("--tls-cert and --tls-key go together");
     return opts;
 }
 
@@ -103,7 +113,14 @@ int main(int argc, char** argv) {
                   opts.www.string());
 
     io_pool pool{opts.threads};
-    http::server server{pool, opts.server};
+    std::optional<http::server> made;
+    try {
+        made.emplace(pool, opts.server); // loads the TLS certificate and key, if any
+    } catch (std::exception const& e) {
+        log::error("{}", e.what());
+        return 1;
+    }
+    auto& server = *made;
     server.set_fallback(std::make_shared<http::static_files>(http::static_config{
         .index_file = opts.www / "index.html",
         .static_prefix = "/static",
@@ -130,6 +147,8 @@ int main(int argc, char** argv) {
     }
     log::out(fmt::format("Server running on port {} ({}).", bound.port(),
                          opts.production ? "production" : "development"));
+    if (!opts.server.tls_cert_file.empty())
+        log::info("HTTPS and WSS with the certificate {}", opts.server.tls_cert_file);
 
     if (http::run_until_signal(pool, server))
         log::info("stopped");

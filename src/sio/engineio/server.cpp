@@ -189,9 +189,8 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
         // The connection's strand becomes the session's: no socket move needed.
         auto ex = conn.stream().get_executor();
         auto s = create_session(ex, transport, std::move(info));
-        conn.stream().expires_never();
         net::co_spawn(ex,
-                      run_websocket(std::move(s), conn.stream().release_socket(),
+                      run_websocket(std::move(s), std::move(conn.stream()),
                                     std::move(std::get<ws::accepted>(outcome)), early_bytes(conn),
                                     ws_role::opens_session),
                       log_exception);
@@ -217,18 +216,13 @@ awaitable<http::after_response> server::upgrade(http::connection& conn, http::re
         co_return co_await refuse_upgrade(conn, req, *why);
     // Move the socket onto the session's strand, so the WebSocket and the session share
     // one strand and never need to post to each other.
-    auto& stream = conn.stream();
-    stream.expires_never();
-    auto socket = stream.release_socket();
     boost::system::error_code ec;
-    auto const protocol = socket.local_endpoint(ec).protocol();
-    auto const fd = socket.release(ec);
+    conn.stream().rehome(s->get_executor(), ec);
     if (ec)
         co_return http::after_response::close;
-    http::tcp::socket rehomed(s->get_executor(), protocol, fd);
     auto const ex = s->get_executor();
     net::co_spawn(ex,
-                  run_websocket(std::move(s), std::move(rehomed),
+                  run_websocket(std::move(s), std::move(conn.stream()),
                                 std::move(std::get<ws::accepted>(outcome)), early_bytes(conn),
                                 ws_role::probes_upgrade),
                   log_exception);

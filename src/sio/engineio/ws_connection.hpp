@@ -25,21 +25,33 @@ namespace sio::engineio::detail {
 /// What an idle connection reads into: enough for a typical small frame.
 constexpr std::size_t idle_read_size = 128;
 
+/// Drops the first `n` bytes of a gather list (after a partial write).
+inline void consume_buffers(std::vector<net::const_buffer>& bufs, std::size_t n) {
+    auto it = bufs.begin();
+    while (it != bufs.end() && n >= it->size()) {
+        n -= it->size();
+        ++it;
+    }
+    bufs.erase(bufs.begin(), it);
+    if (!bufs.empty() && n > 0)
+        bufs.front() += n;
+}
+
 /// One WebSocket connection of a session, owned by the frame of its run() coroutine, which
 /// is the only coroutine a connection has. Nothing in it holds a buffer while idle. Every
 /// member runs on the session's strand.
 class ws_connection final : public transport {
 public:
-    ws_connection(std::shared_ptr<session> s, http::tcp::socket socket, ws::accepted const& terms)
+    ws_connection(std::shared_ptr<session> s, http::stream stream, ws::accepted const& terms)
         : session_(std::move(s))
-        , socket_(std::move(socket))
+        , stream_(std::move(stream))
         , reader_(session_->settings().max_payload, terms.deflate)
         , deflate_(terms.deflate)
         , deflate_window_bits_(terms.deflate_window_bits) {}
 
-    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s,
-                                                   http::tcp::socket socket, ws::accepted terms,
-                                                   std::string early_bytes, ws_role role);
+    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s, http::stream stream,
+                                                   ws::accepted terms, std::string early_bytes,
+                                                   ws_role role);
 
     void wake() override {
         // A no-op while the loop is running: it checks for work before it waits.
@@ -57,6 +69,8 @@ public:
 
     void abort() override {
         aborting_ = true;
+        if (tls_writing_)
+            stream_.cancel(); // a TLS record cannot be cut by a wake-up
         wake();
     }
 
@@ -70,8 +84,16 @@ private:
     /// Writes what is owed, then the close frame if due; false when the connection is over.
     awaitable<bool> flush();
     awaitable<boost::system::error_code> write(std::vector<net::const_buffer>& bufs);
+    /// write() over TLS: asynchronous writes of whole records, which a wake-up must not
+    /// interrupt; the write deadline (or the probe's) cancels them instead.
+    awaitable<boost::system::error_code> write_tls(std::vector<net::const_buffer>& bufs);
     /// Reads the rest of what the socket holds; false when the connection is over.
     bool read_available();
+    /// read_available() over TLS: what the TLS layer has decrypted already; false when the
+    /// connection is over.
+    awaitable<bool> read_pending_tls();
+    /// TLS: after our close frame, close_notify (TCP's half-close would cut the TLS stream).
+    awaitable<void> close_tls();
     void read_failed(boost::system::error_code ec);
     void receive(std::string_view bytes);
     /// One frame-level event; false when the client closed or broke the protocol.
@@ -85,7 +107,7 @@ private:
     template <class F>
     void set_deadline(deadline_use use, std::chrono::steady_clock::duration after, F expired) {
         deadline_use_ = use;
-        deadline_.set(socket_.get_executor(), *this, after, std::move(expired));
+        deadline_.set(stream_.get_executor(), *this, after, std::move(expired));
     }
     void cancel_deadline(deadline_use use) {
         if (deadline_use_ == use) {
@@ -95,7 +117,7 @@ private:
     }
 
     std::shared_ptr<session> session_;
-    http::tcp::socket socket_;
+    http::stream stream_;
     owned_timer<ws_connection> deadline_;
     deadline_use deadline_use_ = deadline_use::none;
     net::cancellation_signal wake_signal_; // interrupts the wait on the socket
@@ -113,6 +135,7 @@ private:
     bool timed_out_ = false;     // the close handshake took too long
     bool write_stalled_ = false; // a write made no progress within write_timeout
     bool aborting_ = false;      // reset the connection, unwritten frames dropped
+    bool tls_writing_ = false;   // a TLS write is pending: a deadline cancels it
     std::uint16_t close_code_ = ws::close_code::normal;
 };
 

@@ -28,25 +28,16 @@ std::array<char, shared_read_size>& shared_read_buffer() {
     return buffer;
 }
 
-void consume(std::vector<net::const_buffer>& bufs, std::size_t n) {
-    auto it = bufs.begin();
-    while (it != bufs.end() && n >= it->size()) {
-        n -= it->size();
-        ++it;
-    }
-    bufs.erase(bufs.begin(), it);
-    if (!bufs.empty() && n > 0)
-        bufs.front() += n;
-}
-
 } // namespace
 
-awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket socket,
-                              ws::accepted terms, std::string early_bytes, ws_role role) {
-    detail::ws_connection c(std::move(s), std::move(socket), terms);
+awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, ws::accepted terms,
+                              std::string early_bytes, ws_role role) {
+    detail::ws_connection c(std::move(s), std::move(stream), terms);
     c.open(role);
+    bool const tls = c.stream_.is_tls();
     boost::system::error_code ec;
-    c.socket_.non_blocking(true, ec);
+    if (!tls) // plain writes and reads are tried at once, and waited for only when blocked
+        c.stream_.socket().non_blocking(true, ec);
     if (!ec) {
         std::vector<net::const_buffer> response{net::buffer(terms.response)};
         ec = co_await c.write(response);
@@ -72,11 +63,17 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
             break;
         if ((c.has_frames() || c.must_close()) && !co_await c.flush())
             break;
+        if (tls && c.close_sent_) {
+            co_await c.close_tls();
+            break;
+        }
 
         // A read into the connection's small buffer rather than a wait for readability:
-        // Asio re-arms epoll (one more system call) for every wait, not for a read.
+        // Asio re-arms epoll (one more system call) for every wait, not for a read. Under
+        // TLS a wait for readability would be wrong too: the TLS layer may hold bytes
+        // already.
         c.waiting_ = true;
-        auto [read_ec, n] = co_await c.socket_.async_read_some(
+        auto [read_ec, n] = co_await c.stream_.async_read_some(
             net::buffer(c.first_bytes_),
             net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
         c.waiting_ = false;
@@ -90,18 +87,20 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket sock
         }
         c.receive({c.first_bytes_.data(), n});
         // The rest of what is readable, through the thread's shared buffer.
-        if (n == c.first_bytes_.size() && !c.read_available())
+        if (n == c.first_bytes_.size() &&
+            !(tls ? co_await c.read_pending_tls() : c.read_available()))
             break;
     }
     c.deadline_.cancel();
     if (c.write_stalled_ || c.aborting_) {
         // Whatever the client never read is dropped with a reset, not left to the kernel.
+        // Under TLS too: no close_notify for a client that does not read.
         if (c.write_stalled_)
             log::info("engine.io {}: no write progress for {} ms: resetting the connection",
                       c.session_->id(), c.session_->settings().write_timeout.count());
         boost::system::error_code ignored;
-        c.socket_.set_option(net::socket_base::linger(true, 0), ignored);
-        c.socket_.close(ignored); // now: Asio's destructor would turn lingering off again
+        c.stream_.socket().set_option(net::socket_base::linger(true, 0), ignored);
+        c.stream_.close(); // now: Asio's destructor would turn lingering off again
     }
     c.session_->detach(c);
 }
@@ -114,6 +113,8 @@ void ws_connection::open(ws_role role) {
     } else if (session_->begin_probe(*this)) {
         auto expired = [](ws_connection& owner) {
             owner.session_->probe_expired(owner);
+            if (owner.tls_writing_)
+                owner.stream_.cancel(); // a stuck TLS write is not woken: cut it
         };
         set_deadline(deadline_use::probe, session_->settings().upgrade_timeout, expired);
     } else {
@@ -126,12 +127,15 @@ void ws_connection::open(ws_role role) {
 // --- writing -------------------------------------------------------------------------------
 
 awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const_buffer>& bufs) {
+    if (stream_.is_tls())
+        co_return co_await write_tls(bufs);
     // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries), for
     // at most write_timeout without progress.
+    auto& socket = stream_.socket();
     bool progressed = true;
     while (!bufs.empty()) {
         boost::system::error_code ec;
-        auto const n = socket_.write_some(bufs, ec);
+        auto const n = socket.write_some(bufs, ec);
         if (ec == net::error::would_block || ec == net::error::try_again) {
             if (progressed && deadline_use_ != deadline_use::probe) {
                 auto stalled = [](ws_connection& owner) {
@@ -142,7 +146,7 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
             }
             progressed = false;
             waiting_ = true;
-            auto [wec] = co_await socket_.async_wait(
+            auto [wec] = co_await socket.async_wait(
                 http::tcp::socket::wait_write,
                 net::bind_cancellation_slot(wake_signal_.slot(), use_tuple));
             waiting_ = false;
@@ -155,7 +159,7 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
         if (ec)
             co_return ec;
         progressed = n > 0;
-        consume(bufs, n);
+        consume_buffers(bufs, n);
     }
     cancel_deadline(deadline_use::write);
     co_return boost::system::error_code{};
@@ -207,8 +211,10 @@ awaitable<bool> ws_connection::flush() {
         std::vector<net::const_buffer> bufs{net::buffer(frame)};
         if (co_await write(bufs))
             co_return false;
-        boost::system::error_code ignored;
-        socket_.shutdown(http::tcp::socket::shutdown_send, ignored);
+        if (!stream_.is_tls()) { // TLS: close_notify first, in run_websocket
+            boost::system::error_code ignored;
+            stream_.socket().shutdown(http::tcp::socket::shutdown_send, ignored);
+        }
         close_sent_ = true;
         auto expired = [](ws_connection& owner) {
             owner.timed_out_ = true;
@@ -233,7 +239,7 @@ bool ws_connection::read_available() {
     for (;;) {
         auto& buffer = shared_read_buffer();
         boost::system::error_code ec;
-        auto const n = socket_.read_some(net::buffer(buffer), ec);
+        auto const n = stream_.socket().read_some(net::buffer(buffer), ec);
         if (ec == net::error::would_block || ec == net::error::try_again)
             return true;
         if (ec) {

@@ -22,7 +22,7 @@ enum class ws_role : bool {
 
 /// Sends the 101 in `terms`, then runs the connection until it ends, on the session's
 /// strand. `early_bytes` are frames the client sent right behind its request.
-awaitable<void> run_websocket(std::shared_ptr<session> s, http::tcp::socket socket,
-                              ws::accepted terms, std::string early_bytes, ws_role role);
+awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, ws::accepted terms,
+                              std::string early_bytes, ws_role role);
 
 } // namespace sio::engineio

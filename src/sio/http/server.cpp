@@ -58,8 +58,16 @@ std::string header_of(bhttp::message_generator& message) {
 
 } // namespace
 
-connection::connection(tcp::socket socket)
-    : stream_(std::move(socket)) {}
+connection::connection(http::stream stream)
+    : stream_(std::move(stream)) {}
+
+void connection::set_deadline(std::chrono::milliseconds after) {
+    deadline_.set(stream_.get_executor(), *this, after, [](connection& c) {
+        // Closed, not cancelled: the reader may be between two operations.
+        c.timed_out_ = true;
+        c.stream_.close();
+    });
+}
 
 awaitable<after_response> connection::send(bhttp::message_generator message) {
     bool const keep_alive = message.keep_alive();
@@ -100,6 +108,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::function<net::io_context&()> pick; // where the next connection lives
     bool one_thread_per_context;            // an io_pool: no strands needed
     server_config config;
+    std::shared_ptr<tls_context> tls; // null: plain HTTP
     tcp::acceptor acceptor;
     net::steady_timer grace_timer;
     std::vector<std::pair<std::string, std::shared_ptr<request_handler>>> routes;
@@ -115,6 +124,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
         : pick(std::move(next))
         , one_thread_per_context(one_thread_each)
         , config(std::move(cfg))
+        , tls(config.tls_cert_file.empty() && config.tls_key_file.empty()
+                  ? nullptr
+                  : load_tls_context(config.tls_cert_file, config.tls_key_file))
         , acceptor(net::make_strand(main))
         , grace_timer(acceptor.get_executor()) {}
 
@@ -154,7 +166,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
             }
             boost::system::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
-            auto conn = std::make_shared<connection>(std::move(socket));
+            auto conn = std::make_shared<connection>(tls ? http::stream(std::move(socket), *tls)
+                                                         : http::stream(std::move(socket)));
             std::uint64_t id = 0;
             {
                 std::lock_guard lock(mutex);
@@ -173,8 +186,24 @@ struct server::impl : std::enable_shared_from_this<impl> {
         }
     }
 
+    /// The server's side of the TLS handshake, within request_timeout.
+    awaitable<bool> handshake(connection& conn) {
+        conn.set_deadline(config.request_timeout);
+        auto [ec] = co_await conn.stream_.async_handshake(use_tuple);
+        if (ec) {
+            // A client that speaks plain HTTP, distrusts our certificate or never says hello.
+            log::debug("http: TLS handshake failed: {}",
+                       conn.timed_out_ ? std::string("timed out") : ec.message());
+            co_return false;
+        }
+        co_return true;
+    }
+
     awaitable<void> serve(std::shared_ptr<connection> conn, std::uint64_t id) {
-        auto const outcome = co_await serve_requests(*conn);
+        auto outcome = after_response::close;
+        if (!conn->stream_.is_tls() || co_await handshake(*conn))
+            outcome = co_await serve_requests(*conn);
+        conn->clear_deadline();
         conn->taken_over_ = outcome == after_response::taken_over;
         if (!conn->taken_over_) {
             boost::system::error_code ignored;
@@ -205,16 +234,18 @@ struct server::impl : std::enable_shared_from_this<impl> {
             if (buffer.size() == 0) {
                 conn.idle_ = true;
                 buffer.shrink_to_fit(); // idle connections hold no read buffer
-                stream.expires_after(first ? config.request_timeout : config.keep_alive_timeout);
+                conn.set_deadline(first ? config.request_timeout : config.keep_alive_timeout);
                 auto [ec, n] =
                     co_await stream.async_read_some(buffer.prepare(first_read_size), use_tuple);
                 conn.idle_ = false;
-                if (ec)
+                if (ec) {
+                    log::trace("http: connection ends: {}", ec.message());
                     co_return after_response::close;
+                }
                 buffer.commit(n);
             }
             conn.idle_ = false;
-            stream.expires_after(config.request_timeout);
+            conn.set_deadline(config.request_timeout);
 
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(config.header_limit);
@@ -225,9 +256,14 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 co_return co_await reply_error(conn, status::request_header_fields_too_large,
                                                "Request Header Fields Too Large\n");
             }
-            if (hec == beast::error::timeout || hec == bhttp::error::end_of_stream ||
-                hec == net::error::eof || hec == net::error::connection_reset)
+            // Only a parse error is answered (400); an I/O error (timeout, reset, a TLS
+            // alert) ends the connection.
+            if (hec &&
+                (hec == bhttp::error::end_of_stream ||
+                 hec.category() != bhttp::make_error_code(bhttp::error::bad_target).category())) {
+                log::trace("http: connection ends: {}", hec.message());
                 co_return after_response::close;
+            }
             if (hec) {
                 log::info("http: malformed request: {}", hec.message());
                 co_return co_await reply_error(conn, status::bad_request, "Bad Request\n");
@@ -275,7 +311,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
                     co_return after_response::close;
             }
             // The handler may wait (long-polling) with no deadline from us.
-            stream.expires_never();
+            conn.clear_deadline();
             auto req = parser.release();
             auto const next = co_await handler->handle(conn, req);
             if (next != after_response::keep_alive)

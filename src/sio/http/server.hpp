@@ -3,17 +3,17 @@
 #pragma once
 
 #include "sio/core/net.hpp"
+#include "sio/core/owned_timer.hpp"
 #include "sio/http/message.hpp"
 #include "sio/http/status.hpp"
+#include "sio/http/stream.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 namespace sio {
 class io_pool;
 } // namespace sio
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/message_generator.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -27,7 +27,6 @@ class io_pool;
 namespace sio::http {
 
 namespace beast = boost::beast;
-using tcp = net::ip::tcp;
 
 struct server_config {
     std::string host = "0.0.0.0";
@@ -40,6 +39,12 @@ struct server_config {
     std::chrono::milliseconds shutdown_grace{10000};
     /// Request line plus header fields (431 beyond).
     std::uint32_t header_limit = 16 * 1024;
+    /// HTTPS and WSS on the port when both are set: a PEM certificate chain (the server's
+    /// certificate first) and its PEM private key, loaded when the server is made (which
+    /// throws std::runtime_error if they cannot be used). The TLS handshake counts against
+    /// request_timeout.
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 
 /// What the connection does once a handler has answered.
@@ -49,14 +54,15 @@ enum class after_response {
     taken_over, ///< the handler now owns the stream (a WebSocket upgrade)
 };
 
-/// One accepted TCP connection, as handlers see it.
+/// One accepted TCP connection (plain or TLS), as handlers see it.
 /// Thread safety: use only from the connection's own executor (a strand, or with an io_pool
 /// the io_context that one thread runs).
 class connection {
 public:
-    explicit connection(tcp::socket socket);
+    explicit connection(http::stream stream);
 
-    beast::tcp_stream& stream() { return stream_; }
+    /// A handler that answers with after_response::taken_over may move it out.
+    http::stream& stream() { return stream_; }
     /// Bytes read past the current request (pipelining, or a WebSocket's first frame).
     beast::flat_buffer& buffer() { return buffer_; }
 
@@ -69,8 +75,14 @@ public:
 
 private:
     friend class server;
-    beast::tcp_stream stream_;
+    /// Reads (and the TLS handshake) must end within `after`, or the connection is closed.
+    void set_deadline(std::chrono::milliseconds after);
+    void clear_deadline() { deadline_.cancel(); }
+
+    http::stream stream_;
+    owned_timer<connection> deadline_;
     beast::flat_buffer buffer_;
+    bool timed_out_ = false;    // the deadline closed the socket
     bool idle_ = true;          // waiting for a request: stop() may cancel the read
     bool taken_over_ = false;   // a handler owns the stream now: hands off
     bool head_request_ = false; // the request being answered is a HEAD: no body goes out
