@@ -45,8 +45,6 @@ for (let i = 2; i < process.argv.length; i += 2) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// A bystander that fails the run (closed by the server, or an error) is reported, not hidden.
-const bystanderErrors = [];
 const rssMiB = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : 0;
@@ -103,6 +101,8 @@ function member(port, { onMsg } = {}) {
 }
 
 async function run(name, cmd) {
+  // A bystander that fails the run (closed by the server, or an error) is reported, not hidden.
+  const bystanderErrors = [];
   const { child, port, stderr } = await startServer(cmd);
   const pid = child.pid;
   await sleep(300);

@@ -56,6 +56,14 @@ struct config {
     /// session closes ("transport error" to Socket.IO), the TCP connection is reset and its
     /// memory freed. Bounds how long a client that stopped reading holds anything.
     std::chrono::milliseconds write_timeout{20000};
+    /// Operator limits, checked at the handshake before any session state is made (0: no
+    /// limit). Sessions in all: past it, 503 {"code":4,"message":"Server full"}.
+    std::size_t max_sessions = 100'000;
+    /// Sessions from one client address (the TCP peer: behind a proxy, the proxy's, so off
+    /// by default); 503.
+    std::size_t max_sessions_per_address = 0;
+    /// Handshakes per second from one address, in bursts of as many; 429. Off by default.
+    double max_handshakes_per_second_per_address = 0;
     cors_config cors;
     /// Node's allowRequest: asked about every handshake (a request without a sid) before a
     /// session exists; a returned reason refuses it with 403 {"code":4,"message":reason}

@@ -69,7 +69,7 @@ awaitable<http::after_response> refuse_upgrade(http::connection& conn, http::req
 server::server(config cfg, std::shared_ptr<handler> handler)
     : config_(std::move(cfg))
     , handler_(std::move(handler))
-    , registry_(std::make_shared<session_registry>(config_.max_total_queued_bytes)) {
+    , registry_(std::make_shared<session_registry>(config_)) {
     if (config_.path.empty() || config_.path.back() != '/')
         config_.path.push_back('/');
 }
@@ -128,6 +128,24 @@ awaitable<http::after_response> server::refuse(http::connection& conn, http::req
     co_return co_await send_poll_reply(conn, req, poll_reply::error(e, message), config_.cors);
 }
 
+awaitable<http::after_response> server::refuse_over_limit(http::connection& conn,
+                                                          http::request const& req, admission a,
+                                                          std::string const& address) {
+    // Code 4 as for allowRequest (the client's connect_error carries the message); the status
+    // tells an HTTP client whether to come back later.
+    std::string_view message = "Server full";
+    auto status = http::status::service_unavailable;
+    if (a == admission::address_full) {
+        message = "Too many sessions from this address";
+    } else if (a == admission::address_rate) {
+        message = "Too many handshakes from this address";
+        status = http::status::too_many_requests;
+    }
+    log::info("engine.io: handshake from {} refused: {}", address, message);
+    poll_reply reply{status, error_body(http_error::forbidden, message), true};
+    co_return co_await send_poll_reply(conn, req, std::move(reply), config_.cors);
+}
+
 awaitable<http::after_response> server::handle(http::connection& conn, http::request& req) {
     auto const q = parse_query(req.target());
     if (req.method() == bhttp::verb::options && config_.cors.enabled)
@@ -154,6 +172,8 @@ awaitable<http::after_response> server::handle(http::connection& conn, http::req
         }
         if (q.eio != "4")
             co_return co_await refuse(conn, req, http_error::unsupported_protocol_version);
+        if (auto const a = registry_->admit(info.address); a != admission::admitted)
+            co_return co_await refuse_over_limit(conn, req, a, info.address);
         co_return co_await handshake(conn, req, *transport, std::move(info));
     }
 
@@ -184,8 +204,10 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
                                                   transport_kind transport, handshake_info info) {
     if (transport == transport_kind::websocket) {
         auto outcome = ws::accept(req, config_.per_message_deflate);
-        if (auto const* why = std::get_if<ws::refused>(&outcome))
+        if (auto const* why = std::get_if<ws::refused>(&outcome)) {
+            registry_->leave(info.address); // admitted, but no session is made
             co_return co_await refuse_upgrade(conn, req, *why);
+        }
         // The connection's strand becomes the session's: no socket move needed.
         auto ex = conn.stream().get_executor();
         auto s = create_session(ex, transport, std::move(info));

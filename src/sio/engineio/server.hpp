@@ -8,12 +8,14 @@
 #include "sio/engineio/handshake.hpp"
 #include "sio/http/server.hpp"
 
+#include <cstdint>
 #include <memory>
 
 namespace sio::engineio {
 
 class session;
 class session_registry;
+enum class admission : std::uint8_t;
 
 /// Thread safety: handle() runs on HTTP connection strands; stop() and session_count()
 /// from any thread.
@@ -39,6 +41,9 @@ private:
     awaitable<http::after_response> preflight(http::connection& conn, http::request const& req);
     awaitable<http::after_response> upgrade(http::connection& conn, http::request& req,
                                             std::shared_ptr<session> s);
+    awaitable<http::after_response> refuse_over_limit(http::connection& conn,
+                                                      http::request const& req, admission a,
+                                                      std::string const& address);
     awaitable<http::after_response> refuse(http::connection& conn, http::request const& req,
                                            http_error e, std::string_view message = {});
     std::shared_ptr<session> create_session(net::any_io_executor strand, transport_kind t,

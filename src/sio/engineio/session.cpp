@@ -261,6 +261,7 @@ void session::finalize() {
     queued_cost_ = 0;
     batch_written();
     registry_->remove(sid_);
+    registry_->leave(handshake_.address);
 }
 
 // --- heartbeat -----------------------------------------------------------------------------

@@ -106,6 +106,13 @@ void client::handle(packet p) {
 void client::connect(packet p) {
     if (sockets_.contains(p.nsp)) // joined, or waiting for middleware
         return fail(fmt::format("a second CONNECT to {:?}", p.nsp));
+    if (auto const limit = server_->options.max_namespaces_per_connection;
+        limit != 0 && sockets_.size() >= limit) {
+        log::warn("socket.io: CONNECT to {:?} refused: the connection is in {} namespaces, "
+                  "max_namespaces_per_connection",
+                  p.nsp, sockets_.size());
+        return refuse(p.nsp, connect_error{"Too many namespaces", std::nullopt});
+    }
     auto const auth = p.data.value_or(boost::json::object{});
     auto ns = server_->lookup(p.nsp, auth);
     if (!ns) {

@@ -12,8 +12,9 @@ namespace sio::socketio {
 // --- nsp -----------------------------------------------------------------------------------
 
 nsp::nsp(std::string name, adapter::adapter_factory const& make_adapter,
-         std::optional<std::chrono::milliseconds> recovery)
-    : name_(std::move(name)) {
+         std::optional<std::chrono::milliseconds> recovery, std::size_t max_rooms_per_socket)
+    : name_(std::move(name))
+    , max_rooms_per_socket_(max_rooms_per_socket) {
     adapter::adapter_context const ctx{name_, recovery};
     adapter_ =
         make_adapter ? make_adapter(*this, ctx) : adapter::make_in_memory_adapter(*this, ctx);

@@ -29,12 +29,15 @@ using connection_handler = std::function<void(std::shared_ptr<socket> const&)>;
 class nsp : public adapter::local_delivery, public std::enable_shared_from_this<nsp> {
 public:
     /// Its adapter comes from `make_adapter` (in memory when empty); with `recovery`, the
-    /// adapter keeps state for connection state recovery that long.
+    /// adapter keeps state for connection state recovery that long. A socket may be in at
+    /// most `max_rooms_per_socket` rooms besides its own (0: no limit).
     nsp(std::string name, adapter::adapter_factory const& make_adapter,
-        std::optional<std::chrono::milliseconds> recovery = std::nullopt);
+        std::optional<std::chrono::milliseconds> recovery = std::nullopt,
+        std::size_t max_rooms_per_socket = 0);
     ~nsp() override;
 
     std::string const& name() const { return name_; }
+    std::size_t max_rooms_per_socket() const { return max_rooms_per_socket_; }
 
     void on_connection(connection_handler handler);
     /// Middleware runs in the order added; the first refusal ends the chain.
@@ -81,6 +84,7 @@ private:
     std::vector<async_middleware> middlewares_;
     std::unique_ptr<adapter::adapter> adapter_;
     mutable std::mutex mutex_;
+    std::size_t max_rooms_per_socket_ = 0;
     std::unordered_map<std::string, std::weak_ptr<socket>> sockets_;
     std::atomic<std::uint64_t> next_ack_id_{0};
 };

@@ -20,7 +20,8 @@ std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::
         return it->second;
     for (auto const& d : dynamic_) {
         if (d.accept(name, auth)) {
-            auto ns = std::make_shared<nsp>(name, options.adapter, recovery());
+            auto ns = std::make_shared<nsp>(name, options.adapter, recovery(),
+                                            options.max_rooms_per_socket);
             d.setup(*ns);
             namespaces_.emplace(name, ns);
             d.parent->add_child(ns);
@@ -35,7 +36,7 @@ nsp& server_state::of(std::string const& name) {
     auto& slot = namespaces_[name.empty() || name.front() != '/' ? "/" + name : name];
     if (!slot)
         slot = std::make_shared<nsp>(name.empty() || name.front() != '/' ? "/" + name : name,
-                                     options.adapter, recovery());
+                                     options.adapter, recovery(), options.max_rooms_per_socket);
     return *slot;
 }
 

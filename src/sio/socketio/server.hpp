@@ -39,6 +39,12 @@ struct server_options {
     std::chrono::milliseconds connect_timeout{45000};
     /// Binary attachments allowed in one packet.
     std::size_t max_attachments = 10;
+    /// Namespaces one connection may join at once; a CONNECT past it gets CONNECT_ERROR
+    /// "Too many namespaces" (0: no limit).
+    std::size_t max_namespaces_per_connection = 100;
+    /// Rooms a socket may be in besides its own; a join past it is refused with a log line
+    /// and socket::join returns false (0: no limit).
+    std::size_t max_rooms_per_socket = 10'000;
     /// Makes each namespace's adapter (Node's `adapter` option): rooms and the fan-out of
     /// broadcasts. Empty: adapter::make_in_memory_adapter, this process only.
     adapter::adapter_factory adapter;

@@ -269,12 +269,26 @@ void socket::refuse_event(event const& ev, std::string_view message) {
         h(*this, message);
 }
 
-void socket::join(std::string const& room) {
-    nsp_->get_adapter().add_all(id_, {room});
+bool socket::join(std::string const& room) {
+    return join(std::vector<std::string>{room});
 }
 
-void socket::join(std::vector<std::string> const& rooms) {
+bool socket::join(std::vector<std::string> const& rooms) {
+    if (auto const limit = nsp_->max_rooms_per_socket(); limit != 0) {
+        auto in = nsp_->get_adapter().socket_rooms(id_);
+        in.erase(id_); // its own room does not count
+        auto const before = in.size();
+        in.insert(rooms.begin(), rooms.end());
+        in.erase(id_);
+        if (in.size() > limit) {
+            log::warn("socket.io {}: join of {} room(s) refused: in {} already, "
+                      "max_rooms_per_socket is {}",
+                      id_, in.size() - before, before, limit);
+            return false;
+        }
+    }
     nsp_->get_adapter().add_all(id_, rooms);
+    return true;
 }
 
 void socket::leave(std::string const& room) {

@@ -132,8 +132,10 @@ public:
     void emit_with_ack(std::string_view event_name, payload p, std::chrono::milliseconds timeout,
                        ack_callback callback);
 
-    void join(std::string const& room);
-    void join(std::vector<std::string> const& rooms);
+    /// False, with a log line, when it would take the socket past max_rooms_per_socket
+    /// (then it joins none of them).
+    bool join(std::string const& room);
+    bool join(std::vector<std::string> const& rooms);
     void leave(std::string const& room);
     std::set<std::string> rooms() const;
 
