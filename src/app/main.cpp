@@ -37,7 +37,10 @@ constexpr std::string_view usage = R"(usage: sio_demo [options]
   --log-level L    trace, debug, info, warn, error or off (default info)
   --production     production mode (also when NODE_ENV=production)
   --grace S        on SIGTERM/SIGINT, seconds to wait for clients before cutting them off
-                   (default 10)
+                   (default 10; counted from the end of the drain)
+  --drain-seconds N  on SIGTERM/SIGINT, spread the clients' disconnects over N seconds, so
+                   that they reconnect to the cluster's other servers gradually (default 0:
+                   all at once)
   --tls-cert FILE  serve HTTPS and WSS (on the same port) with this PEM certificate chain,
                    the server's certificate first; needs --tls-key
   --tls-key FILE   the PEM private key of --tls-cert's certificate
@@ -85,6 +88,8 @@ options parse_options(int argc, char** argv) {
             log::set_level(*lvl);
         } else if (arg == "--grace")
             opts.server.shutdown_grace = std::chrono::seconds(parse_number<unsigned>(arg, value()));
+        else if (arg == "--drain-seconds")
+            opts.server.drain = std::chrono::seconds(parse_number<unsigned>(arg, value()));
         else if (arg == "--production")
             opts.production = true;
         else if (arg == "--tls-cert")

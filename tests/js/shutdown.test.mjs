@@ -104,3 +104,36 @@ test('a client that does not cooperate is cut off when the grace runs out', asyn
     await stopServer(server.child)
   }
 })
+
+test('--drain-seconds spreads the disconnects over the drain, then exits with 0', async () => {
+  const server = await startDemo(['--drain-seconds', '2'])
+  try {
+    const { clients, ready } = connectAll(server.port, 12)
+    await ready
+    let started = 0
+    const disconnected = clients.map(
+      (c) => new Promise((resolve) => c.once('disconnect', () => resolve(performance.now() - started))),
+    )
+    started = performance.now()
+    const exiting = terminate(server.child)
+    // During the drain the server refuses new sessions (503) but still serves the others.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const late = await fetch(`http://127.0.0.1:${server.port}/socket.io/?EIO=4&transport=polling`)
+    assert.equal(late.status, 503)
+    assert.deepEqual(await late.json(), { code: 4, message: 'Server shutting down' })
+
+    const times = (await Promise.all(disconnected)).sort((a, b) => a - b)
+    const exit = await exiting
+    const shown = times.map((t) => t.toFixed(0)).join(', ')
+    assert.equal(exit.code, 0, serverLog(server))
+    // 12 sessions over 2 s: one every 167 ms, from 0 to 1.83 s; each half of the drain
+    // has its share, and the process ends soon after the drain.
+    assert.ok(times[0] < 500, `first disconnect at ${times[0].toFixed(0)} ms: ${shown}`)
+    assert.ok(times[11] > 1_400, `last disconnect at ${times[11].toFixed(0)} ms: ${shown}`)
+    const firstHalf = times.filter((t) => t < 1_000).length
+    assert.ok(firstHalf >= 4 && firstHalf <= 8, `disconnects at ${shown} ms`)
+    assert.ok(exit.ms >= 1_900 && exit.ms < 4_000, `exited after ${exit.ms.toFixed(0)} ms${serverLog(server)}`)
+  } finally {
+    await stopServer(server.child)
+  }
+})

@@ -10,6 +10,7 @@
 #include "sio/engineio/ws_transport.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -80,9 +81,25 @@ std::size_t server::session_count() const {
     return registry_->size();
 }
 
-void server::stop() {
-    for (auto const& s : registry_->all())
-        s->close(disconnect_reason::server_shutdown);
+void server::stop(std::chrono::milliseconds drain) {
+    registry_->close_admission();
+    auto sessions = registry_->all();
+    if (drain.count() <= 0 || sessions.size() < 2) {
+        for (auto const& s : sessions)
+            s->close(disconnect_reason::server_shutdown);
+        return;
+    }
+    // Session i of n closes at i/n of the drain: its clients reconnect (to the other servers
+    // of a cluster) as a trickle, not all at once. Each timer runs on its session's strand.
+    log::info("engine.io: closing {} sessions over {} ms", sessions.size(), drain.count());
+    auto const n = static_cast<std::int64_t>(sessions.size());
+    for (std::int64_t i = 0; i < n; ++i) {
+        auto& s = sessions[static_cast<std::size_t>(i)];
+        auto timer = std::make_shared<net::steady_timer>(s->get_executor(), drain * i / n);
+        timer->async_wait([s, timer](boost::system::error_code) {
+            s->close(disconnect_reason::server_shutdown);
+        });
+    }
 }
 
 void server::body_too_large(http::request const& header) {
@@ -135,7 +152,9 @@ awaitable<http::after_response> server::refuse_over_limit(http::connection& conn
     // tells an HTTP client whether to come back later.
     std::string_view message = "Server full";
     auto status = http::status::service_unavailable;
-    if (a == admission::address_full) {
+    if (a == admission::shutting_down) {
+        message = "Server shutting down";
+    } else if (a == admission::address_full) {
         message = "Too many sessions from this address";
     } else if (a == admission::address_rate) {
         message = "Too many handshakes from this address";

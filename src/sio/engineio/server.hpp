@@ -30,7 +30,9 @@ public:
     /// A second POST while one is still being received closes the session (the spec's
     /// "more than one active POST": 400).
     body_ticket body_begins(http::request const& header) override;
-    void stop() override;
+    /// Closes every session ("server shutdown"), spread evenly over `drain`; from now on
+    /// handshakes are refused (503).
+    void stop(std::chrono::milliseconds drain = {}) override;
 
     config const& settings() const { return config_; }
     std::size_t session_count() const;

@@ -21,6 +21,8 @@ session_registry::session_registry(config const& cfg)
 admission session_registry::admit(std::string const& address,
                                   std::chrono::steady_clock::time_point now) {
     std::lock_guard lock(mutex_);
+    if (closed_)
+        return admission::shutting_down;
     if (max_sessions_ != 0 && admitted_ >= max_sessions_)
         return admission::server_full;
     if (tracks_addresses()) {
@@ -57,6 +59,11 @@ void session_registry::leave(std::string const& address) {
         return;
     if (auto it = addresses_.find(address); it != addresses_.end() && it->second.sessions > 0)
         --it->second.sessions;
+}
+
+void session_registry::close_admission() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
 }
 
 void session_registry::sweep(std::chrono::steady_clock::time_point now) {

@@ -21,9 +21,10 @@ struct config;
 /// Whether a handshake may make a session.
 enum class admission : std::uint8_t {
     admitted,
-    server_full,  ///< max_sessions reached
-    address_full, ///< max_sessions_per_address reached
-    address_rate, ///< max_handshakes_per_second_per_address exceeded
+    server_full,   ///< max_sessions reached
+    address_full,  ///< max_sessions_per_address reached
+    address_rate,  ///< max_handshakes_per_second_per_address exceeded
+    shutting_down, ///< the server is stopping
 };
 
 /// Thread safety: all members.
@@ -37,6 +38,8 @@ public:
                     std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
     /// An admitted session from `address` has ended.
     void leave(std::string const& address);
+    /// No session is admitted from now on.
+    void close_admission();
 
     void add(std::shared_ptr<session> s);
     std::shared_ptr<session> find(std::string const& sid) const;
@@ -59,6 +62,7 @@ private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
     std::size_t admitted_ = 0;
+    bool closed_ = false;
     std::unordered_map<std::string, address_entry> addresses_;
     std::size_t admits_since_sweep_ = 0;
     std::size_t const max_sessions_;

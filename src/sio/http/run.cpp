@@ -35,7 +35,7 @@ bool run_until_signal(io_pool& pool, server& srv) {
         auto const started = std::chrono::steady_clock::now();
         srv.stop();
         pool.release();
-        auto const bound = srv.settings().shutdown_grace + cut_off_margin;
+        auto const bound = srv.settings().drain + srv.settings().shutdown_grace + cut_off_margin;
         watchdog = std::jthread([&, bound, started] {
             std::unique_lock lock(mutex);
             if (finished.wait_for(lock, bound, [&] { return done; }))

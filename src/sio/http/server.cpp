@@ -118,6 +118,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::map<std::uint64_t, std::weak_ptr<connection>> connections;
     std::uint64_t next_id = 0;
     bool stopping = false;
+    bool draining = false; // stopping, but keep-alive connections still serve requests
 
     impl(net::io_context& main, std::function<net::io_context&()> next, server_config cfg,
          bool one_thread_each)
@@ -139,9 +140,10 @@ struct server::impl : std::enable_shared_from_this<impl> {
         return net::make_strand(ctx);
     }
 
+    /// Whether connections should take no further request: stopping, and not draining.
     bool is_stopping() const {
         std::lock_guard lock(mutex);
-        return stopping;
+        return stopping && !draining;
     }
 
     request_handler* route(std::string_view target) const {
@@ -171,7 +173,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             std::uint64_t id = 0;
             {
                 std::lock_guard lock(mutex);
-                if (stopping)
+                if (stopping && !draining)
                     co_return;
                 id = next_id++;
                 connections.emplace(id, conn);
@@ -212,8 +214,9 @@ struct server::impl : std::enable_shared_from_this<impl> {
         }
         std::lock_guard lock(mutex);
         connections.erase(id);
-        // The grace timer lives on the acceptor's strand: cancel it there.
-        if (stopping && connections.empty())
+        // The grace timer lives on the acceptor's strand: cancel it there. A drain lasts
+        // its whole time (the sessions' closes are spread over it).
+        if (stopping && !draining && connections.empty())
             net::post(acceptor.get_executor(),
                       [self = shared_from_this()] { self->grace_timer.cancel(); });
     }
@@ -326,33 +329,73 @@ struct server::impl : std::enable_shared_from_this<impl> {
             if (stopping)
                 return;
             stopping = true;
+            draining = config.drain.count() > 0;
             for (auto& [id, weak] : connections) {
                 if (auto c = weak.lock())
                     live.push_back(std::move(c));
             }
         }
-        net::post(acceptor.get_executor(), [self = shared_from_this()] {
+        auto const drain = config.drain;
+        net::post(acceptor.get_executor(), [self = shared_from_this(), drain] {
+            if (drain.count() > 0) {
+                // The sessions still open are served through the drain, on connections old
+                // and new (handlers refuse new sessions); then the acceptor closes, idle
+                // connections go, and the grace begins.
+                self->grace_timer.expires_after(drain);
+                self->grace_timer.async_wait([self](boost::system::error_code ec) {
+                    if (!ec)
+                        self->drained();
+                });
+                return;
+            }
             boost::system::error_code ignored;
             self->acceptor.close(ignored);
             std::lock_guard lock(self->mutex);
-            if (self->connections.empty())
-                return; // nothing to wait for
-            self->grace_timer.expires_after(self->config.shutdown_grace);
-            self->grace_timer.async_wait([self](boost::system::error_code ec) {
-                if (!ec)
-                    self->force_close();
-            });
+            if (!self->connections.empty())
+                self->start_grace();
         });
-        for (auto& c : live) {
+        if (drain.count() == 0)
+            close_idle(live);
+        for (auto const& [prefix, handler] : routes)
+            handler->stop(drain);
+        if (fallback)
+            fallback->stop(drain);
+    }
+
+    void drained() {
+        boost::system::error_code ignored;
+        acceptor.close(ignored);
+        std::vector<std::shared_ptr<connection>> live;
+        {
+            std::lock_guard lock(mutex);
+            draining = false;
+            for (auto& [id, weak] : connections) {
+                if (auto c = weak.lock())
+                    live.push_back(std::move(c));
+            }
+            if (live.empty())
+                return;
+            start_grace();
+        }
+        close_idle(live);
+    }
+
+    /// Called with `mutex` held, on the acceptor's strand.
+    void start_grace() {
+        grace_timer.expires_after(config.shutdown_grace);
+        grace_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec)
+                self->force_close();
+        });
+    }
+
+    static void close_idle(std::vector<std::shared_ptr<connection>> const& live) {
+        for (auto const& c : live) {
             net::post(c->stream_.get_executor(), [c] {
                 if (c->idle_ && !c->taken_over_)
                     c->stream_.cancel();
             });
         }
-        for (auto const& [prefix, handler] : routes)
-            handler->stop();
-        if (fallback)
-            fallback->stop();
     }
 
     void force_close() {

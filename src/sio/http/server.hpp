@@ -35,8 +35,12 @@ struct server_config {
     std::chrono::milliseconds keep_alive_timeout{5000};
     /// Time to receive a whole request once its first byte arrived.
     std::chrono::milliseconds request_timeout{30000};
-    /// After stop(), connections still busy this long are closed.
+    /// After stop() (and the drain), connections still busy this long are closed.
     std::chrono::milliseconds shutdown_grace{10000};
+    /// On stop(), handlers spread their clients' disconnects over this long (Engine.IO
+    /// closes its sessions evenly across it), so that a cluster's clients move to the other
+    /// servers gradually; idle keep-alive connections stay open until it ends. 0: at once.
+    std::chrono::milliseconds drain{0};
     /// Request line plus header fields (431 beyond).
     std::uint32_t header_limit = 16 * 1024;
     /// HTTPS and WSS on the port when both are set: a PEM certificate chain (the server's
@@ -109,8 +113,9 @@ public:
         (void)header;
         return {};
     }
-    /// Called once when the server stops: end long-lived work (polls, WebSockets).
-    virtual void stop() {}
+    /// Called once when the server stops: end long-lived work (polls, WebSockets), spread
+    /// over `drain` (see server_config::drain).
+    virtual void stop(std::chrono::milliseconds drain) { (void)drain; }
 };
 
 /// A plain response with a text body; `keep_alive` mirrors the request's.
@@ -136,8 +141,9 @@ public:
     /// Binds and listens, starts accepting; returns the bound endpoint (port 0 picks one).
     tcp::endpoint start();
 
-    /// Stops accepting, lets in-flight responses finish, closes idle connections and, after
-    /// the grace period, any that remain. Idempotent. The io_context then runs out of work.
+    /// Stops accepting, lets in-flight responses finish, closes idle connections (after the
+    /// drain, if any) and, after the grace period, any that remain. Idempotent. The
+    /// io_context then runs out of work.
     void stop();
 
     std::size_t connection_count() const;
