@@ -169,6 +169,24 @@ seed(hq, "auth_headers", "/?token=x%2By\nAuthorization: Bearer abc\n"
 seed(hq, "app_params", "/socket.io/?EIO=4&transport=polling&j=0&b64=1&room=caf%C3%A9")
 seed(hq, "no_query", "/socket.io/\nhost:x")
 
+# --- websocket_handshake: an HTTP upgrade request ------------------------------------------
+wh = "websocket_handshake"
+UPGRADE = ("GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: localhost:3000\r\n"
+           "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")
+seed(wh, "upgrade", UPGRADE + "\r\n")
+seed(wh, "upgrade_deflate", UPGRADE + "Sec-WebSocket-Extensions: permessage-deflate; "
+     "client_max_window_bits\r\n\r\n")
+seed(wh, "upgrade_deflate_bits", UPGRADE + "Sec-WebSocket-Extensions: permessage-deflate; "
+     "server_max_window_bits=10, permessage-deflate\r\n\r\n")
+seed(wh, "connection_list", UPGRADE.replace("Connection: Upgrade", "Connection: keep-alive, Upgrade")
+     + "\r\n")
+seed(wh, "post", UPGRADE.replace("GET", "POST", 1) + "Content-Length: 2\r\n\r\nhi")
+seed(wh, "http10", UPGRADE.replace("HTTP/1.1", "HTTP/1.0", 1) + "\r\n")
+seed(wh, "version_8", UPGRADE.replace("Version: 13", "Version: 8") + "\r\n")
+seed(wh, "short_key", UPGRADE.replace("dGhlIHNhbXBsZSBub25jZQ==", "c2hvcnQ=") + "\r\n")
+seed(wh, "no_upgrade", "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+
 # --- deflate: options byte, a raw deflate message; the whole input as an extensions header -
 df = "deflate"
 seed(df, "hello", bytes([5 | (6 << 3)]) + raw_deflate(b"4hello"))
