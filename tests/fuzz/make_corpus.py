@@ -121,6 +121,22 @@ seed(ws, "compressed_binary_window9", options(6, True) + b"\x00"
 seed(ws, "too_big", options(3) + b"\x00" + frame(TEXT, b"4" + b"y" * 125))
 seed(ws, "max_one", options(1) + b"\x01" + frame(BINARY, b"z", fin=False) + frame(CONT, b""))
 seed(ws, "partial_header", M4096 + b"\x00" + frame(TEXT, b"4abc") + b"\x81\xfe\x01")
+# Fuzzing found these: a continuation frame announcing 2^64 - n bytes after a fragment of n
+# bytes wrapped the reader's size check, which then kept every byte that followed (a 64-bit
+# length with its top bit set is now a protocol error, 1002). The first by hand: maximum
+# message 1 byte, a 1-byte fragment, the continuation header, 200 more bytes.
+ZERO_KEY = b"\x00" * 4
+seed(ws, "length_overflow", options(1) + b"\x00" + frame(BINARY, b"x", fin=False, key=ZERO_KEY)
+     + bytes([CONT, 0x80 | 127]) + b"\xff" * 8 + ZERO_KEY + b"A" * 200)
+# The input libFuzzer found, as it found it (maximum message 126, a 4-byte fragment).
+seed(ws, "length_overflow_found", bytes.fromhex(
+    "d9070280009901020084000026010001210000ffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "ffffffffffffffffffffffffffffffff808a8a8a8a8a8a8a8a8a8a8a8a8a8afbffffffffffffffffffffffff"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffff808a8a8a8a8a8a8a8a8a8a8a8a8a8afb8a8a"
+    "8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a8a00002601000121008a8a008a80"
+    "8a8ad08a00010000018a8a8a09008883ffffffe0d288888888888888ff8a8a22888888"))
 
 # --- http_target and static_files: request targets -----------------------------------------
 for t in ("http_target", "static_files"):
