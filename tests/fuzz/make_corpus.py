@@ -42,6 +42,9 @@ seed(sio, "binary_missing_attachment", b'51-["m",{"_placeholder":true,"num":0}]\
 seed(sio, "several", b'2["a"]\x1e2["b",1]\x1e3[1]\x1e0/x,')
 seed(sio, "unexpected_binary", b"\xffzz")
 seed(sio, "unicode", '2["h\u00e9llo","\u4f60\u597d",{"\u00e9":1}]')
+# Fuzzing found it: 1e400 reads as infinity, which the encoder once wrote `Infinity` (not JSON;
+# now `null`, as JSON.stringify writes it).
+seed(sio, "infinity", '2["chat",1e400]')
 
 # --- engineio_payload: a polling body (and the same bytes as one text packet) --------------
 eio = "engineio_payload"

@@ -7,13 +7,14 @@
 // Checks: never a packet and an error at once; after an error or a packet nothing is pending;
 // a packet is EVENT / ACK (never their BINARY_ forms), has a valid payload, at most the
 // maximum of attachments and as many placeholders as attachments; it encodes to a wire form
-// that decodes to the same packet, and that wire form is a fixed point.
+// that decodes to the same packet (a number that is not finite, such as 1e400, written as
+// null, as JSON.stringify does), and that wire form is a fixed point.
 //
-// Known bugs (tests/fuzz/crashes/README.md): a number that overflows to infinity (1e400) is
-// accepted and encoded as `Infinity`, which is not JSON; and Boost.JSON 1.81 reads some
-// doubles it wrote one unit in the last place off. Until they are fixed the round trip is not
+// Known bug (tests/fuzz/crashes/README.md): Boost.JSON 1.81 reads some doubles it wrote one
+// unit in the last place off (its parser is not correctly rounded; 1.83's
+// parse_options::numbers = precise is). Until the server can use it, the round trip is not
 // checked for packets holding such a number; SIO_FUZZ_KNOWN_BUGS=1 in the environment checks
-// it too (to reproduce the bugs or check a fix).
+// it too (to reproduce the bug or check a fix).
 #include "sio/protocol/packet.hpp"
 
 #include "fuzz_check.hpp"
@@ -35,17 +36,28 @@ constexpr std::size_t max_attachments = 10; // the server's default
 
 bool skip_known_bugs = true;
 
-/// Whether `v` holds a double that does not read back as it is written (the known bugs).
+/// `v` as JSON.stringify writes it: a number that is not finite becomes null.
+void null_non_finite(boost::json::value& v) {
+    if (auto* a = v.if_array()) {
+        for (auto& e : *a)
+            null_non_finite(e);
+    } else if (auto* o = v.if_object()) {
+        for (auto& kv : *o)
+            null_non_finite(kv.value());
+    } else if (v.is_double() && !std::isfinite(v.get_double())) {
+        v = nullptr;
+    }
+}
+
+/// Whether `v` holds a finite double that does not read back as it is written (the known bug).
 bool has_unstable_double(boost::json::value const& v) {
     if (auto const* a = v.if_array())
         return std::any_of(a->begin(), a->end(), has_unstable_double);
     if (auto const* o = v.if_object())
         return std::any_of(o->begin(), o->end(),
                            [](auto const& kv) { return has_unstable_double(kv.value()); });
-    if (!v.is_double())
+    if (!v.is_double() || !std::isfinite(v.get_double()))
         return false;
-    if (!std::isfinite(v.get_double()))
-        return true;
     boost::json::error_code ec;
     auto const back = boost::json::parse(boost::json::serialize(v), ec);
     return ec || back != v;
@@ -76,7 +88,10 @@ void check_packet(packet const& p) {
         r = d.on_binary(attachment);
     }
     FUZZ_CHECK(r.complete.has_value() && !r.error);
-    FUZZ_CHECK(*r.complete == p);
+    auto expected = p;
+    if (expected.data)
+        null_non_finite(*expected.data);
+    FUZZ_CHECK(*r.complete == expected);
     FUZZ_CHECK(encode_text(*r.complete) == again.text);
 }
 
