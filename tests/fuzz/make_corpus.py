@@ -45,6 +45,9 @@ seed(sio, "unicode", '2["h\u00e9llo","\u4f60\u597d",{"\u00e9":1}]')
 # Fuzzing found it: 1e400 reads as infinity, which the encoder once wrote `Infinity` (not JSON;
 # now `null`, as JSON.stringify writes it).
 seed(sio, "infinity", '2["chat",1e400]')
+# An event named by such a number is valid (as in Node); written back it is 2[null], which
+# is not (Node's decoder refuses it too).
+seed(sio, "infinity_name", "2[1e400]")
 
 # --- engineio_payload: a polling body (and the same bytes as one text packet) --------------
 eio = "engineio_payload"

@@ -160,6 +160,14 @@ BOOST_AUTO_TEST_CASE(numbers_that_are_not_finite_are_written_null) {
     err.data->as_object()["data"] = -std::numeric_limits<double>::infinity();
     BOOST_TEST(encode_text(err) == R"(4{"message":"x","data":null})");
 
+    // An event named by such a number is valid, as in Node; written back it is no longer an
+    // event (Node's encoder and decoder do the same).
+    auto const named = decode_all("2[1e400]", 0);
+    BOOST_TEST_REQUIRE(named.has_value());
+    BOOST_TEST(encode_text(*named) == "2[null]");
+    decoder d;
+    BOOST_TEST(outcome(d.on_text("2[null]")) == error_outcome(decode_error::invalid_payload));
+
     BOOST_TEST(to_json(json::value(std::numeric_limits<double>::infinity())) == "null");
     BOOST_TEST(to_json(json::parse(R"([1,"Infinity",2.5E-1])")) == R"([1,"Infinity",2.5E-1])");
 }
