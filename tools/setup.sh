@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on Debian 12, and nothing that is already there.
-# Usage: tools/setup.sh [--tests]   (--tests adds what the test suites need: Chromium)
+# Usage: tools/setup.sh [--tests]   (--tests adds what the test suites need: Chromium, and
+# clang 14 with its sanitizer and libFuzzer runtimes for tools/fuzz)
 # Idempotent; quiet and quick when everything is present.
 set -euo pipefail
 
@@ -20,6 +21,10 @@ packages=(
 )
 if [ "$want_tests" = 1 ]; then
     packages+=(chromium openssl libnss3-tools) # TLS tests: make a CA; Chromium trusts it
+    # libclang-rt-14-dev holds libFuzzer and the ASan/UBSan runtimes that -fsanitize=fuzzer
+    # links; clang-14 only recommends it. (libfuzzer-14-dev, a standalone libFuzzer.a, is not
+    # needed.)
+    packages+=(clang-14 libclang-rt-14-dev)
 fi
 # A newer Node.js already on the machine is used as it is; otherwise Debian's (18.x) is enough.
 if ! command -v node >/dev/null 2>&1; then

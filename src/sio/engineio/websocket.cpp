@@ -192,8 +192,13 @@ std::optional<event> frame_reader::next() {
             length = 0;
             for (std::size_t i = 0; i < 8; ++i)
                 length = (length << 8) | static_cast<unsigned char>(in_[2 + i]);
+            // RFC 6455 5.2: the most significant bit of a 64-bit length MUST be 0.
+            if ((length >> 63) != 0)
+                return fail(close_code::protocol_error, "64-bit length with its top bit set");
         }
-        if (!control && message_.size() + length > max_message_)
+        // message_ never exceeds max_message_, so the subtraction cannot wrap (the sum could:
+        // a continuation frame announcing nearly 2^64 bytes passed the check).
+        if (!control && length > max_message_ - message_.size())
             return fail(close_code::too_big, "message over maxPayload");
         if (avail - header - 4 < length)
             break; // the payload has not all arrived

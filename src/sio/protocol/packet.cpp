@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <utility>
 
 namespace sio::protocol {
@@ -85,7 +86,53 @@ bool collect_placeholders(boost::json::value const& v, std::vector<std::uint64_t
     return true;
 }
 
+/// Whether `v` holds a double that is not finite, anywhere (iterative: an application's value
+/// may be deeper than the parser allows).
+bool has_non_finite(boost::json::value const& v) {
+    std::vector<boost::json::value const*> todo{&v};
+    while (!todo.empty()) {
+        auto const* e = todo.back();
+        todo.pop_back();
+        if (auto const* a = e->if_array()) {
+            for (auto const& x : *a)
+                todo.push_back(&x);
+        } else if (auto const* o = e->if_object()) {
+            for (auto const& kv : *o)
+                todo.push_back(&kv.value());
+        } else if (e->is_double() && !std::isfinite(e->get_double())) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Replaces every double of `v` that is not finite with null.
+void null_non_finite(boost::json::value& v) {
+    std::vector<boost::json::value*> todo{&v};
+    while (!todo.empty()) {
+        auto* e = todo.back();
+        todo.pop_back();
+        if (auto* a = e->if_array()) {
+            for (auto& x : *a)
+                todo.push_back(&x);
+        } else if (auto* o = e->if_object()) {
+            for (auto& kv : *o)
+                todo.push_back(&kv.value());
+        } else if (e->is_double() && !std::isfinite(e->get_double())) {
+            *e = nullptr;
+        }
+    }
+}
+
 } // namespace
+
+std::string to_json(boost::json::value const& v) {
+    if (!has_non_finite(v))
+        return boost::json::serialize(v);
+    auto copy = v;
+    null_non_finite(copy);
+    return boost::json::serialize(copy);
+}
 
 std::string encode_text(packet const& p) {
     auto const type = wire_type(p);
@@ -103,7 +150,7 @@ std::string encode_text(packet const& p) {
     if (p.id)
         append_number(out, *p.id);
     if (p.data)
-        out.append(boost::json::serialize(*p.data));
+        out.append(to_json(*p.data));
     return out;
 }
 

@@ -60,6 +60,12 @@ encoded_packet encode(packet const& p);
 /// The text part of encode(p), without copying the attachments (send p.attachments after it).
 std::string encode_text(packet const& p);
 
+/// `v` as compact JSON, as JavaScript's JSON.stringify writes it: a number that is not finite
+/// (a client's 1e400 reads as infinity; an application may compute a NaN) is written `null`,
+/// where boost::json::serialize would write `Infinity`, `-Infinity` or `NaN`, which are not
+/// JSON. encode and encode_text write their payload with it.
+std::string to_json(boost::json::value const& v);
+
 /// {"_placeholder":true,"num":num}, keys in that order.
 boost::json::value make_placeholder(std::size_t num);
 

@@ -190,6 +190,48 @@ BOOST_AUTO_TEST_CASE(an_oversized_frame_fails_before_its_payload_arrives) {
     BOOST_TEST(events[0].code == ws::close_code::too_big);
 }
 
+BOOST_AUTO_TEST_CASE(a_64_bit_length_with_the_top_bit_set_is_a_protocol_error) {
+    // A masked frame header announcing `length` in the 64-bit form, without its payload.
+    auto const header = [](std::uint8_t b0, std::uint64_t length) {
+        std::string h{static_cast<char>(b0), static_cast<char>(0x80 | 127)};
+        for (int i = 7; i >= 0; --i)
+            h.push_back(static_cast<char>((length >> (8 * i)) & 0xFF));
+        return h + "\x11\x22\x33\x44";
+    };
+    auto const continuation = static_cast<std::uint8_t>(0x80 | 0x00);
+    auto const binary = static_cast<std::uint8_t>(0x80 | 0x02);
+    struct case_t {
+        std::string bytes;
+        std::uint16_t code;
+    };
+    // RFC 6455 5.2: the most significant bit MUST be 0. Fuzzing found that a continuation
+    // frame announcing 2^64 - n bytes after a fragment of n bytes wrapped the size check, and
+    // the reader then kept every byte that followed (tests/fuzz/corpus/websocket_frames/
+    // length_overflow*).
+    std::vector<case_t> const cases{
+        {header(binary, std::uint64_t{1} << 63), ws::close_code::protocol_error},
+        {client_frame(ws::opcode::binary, "x", false) + header(continuation, ~std::uint64_t{0}) +
+             std::string(200, 'y'),
+         ws::close_code::protocol_error},
+        {client_frame(ws::opcode::binary, "abcd", false) +
+             header(continuation, ~std::uint64_t{0} - 3) + std::string(200, 'y'),
+         ws::close_code::protocol_error},
+        // The largest length the RFC allows is still over any maximum, fragment or not.
+        {header(binary, ~std::uint64_t{0} >> 1), ws::close_code::too_big},
+        {client_frame(ws::opcode::binary, "x", false) +
+             header(continuation, ~std::uint64_t{0} >> 1),
+         ws::close_code::too_big},
+    };
+    for (auto const& c : cases) {
+        ws::frame_reader r(1000);
+        auto const events = read_all(r, c.bytes);
+        BOOST_REQUIRE(events.size() == 1u);
+        BOOST_TEST((events[0].type == kind::error));
+        BOOST_TEST(events[0].code == c.code);
+        BOOST_TEST(r.buffered() == 0u);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(rsv1_marks_a_compressed_message_when_agreed) {
     ws::frame_reader r(1000, true);
     auto const events = read_all(r, client_frame(ws::opcode::text, "zz", true, true));

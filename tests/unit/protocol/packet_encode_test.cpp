@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -127,6 +128,48 @@ BOOST_AUTO_TEST_CASE(encode_then_decode) {
     }
     BOOST_TEST_REQUIRE(outcome(r) == "complete");
     BOOST_TEST((*r.complete == p));
+}
+
+BOOST_AUTO_TEST_CASE(numbers_that_are_not_finite_are_written_null) {
+    // A client's 1e400 reads as infinity (as in Node, whose JSON.parse gives Infinity); written
+    // back it must be JSON: `null`, as JSON.stringify writes it. Before, the server wrote
+    // `Infinity`, which its own decoder and socket.io-client refused (fuzzing found it:
+    // tests/fuzz/corpus/socketio_packet/infinity).
+    auto const in = decode_all(R"(2["chat",1e400,{"a":[-1e400,1.5]}])", 0);
+    BOOST_TEST_REQUIRE(in.has_value());
+    BOOST_TEST(in->data->as_array()[1].as_double() == std::numeric_limits<double>::infinity());
+    auto const text = encode_text(*in);
+    BOOST_TEST(text == R"(2["chat",null,{"a":[null,1.5E0]}])");
+    auto const again = decode_all(text, 0);
+    BOOST_TEST_REQUIRE(again.has_value());
+    BOOST_TEST(encode_text(*again) == text);
+
+    // An application's NaN too, deep in an object, next to attachments, in every packet type
+    // that carries data.
+    json::value nan = std::numeric_limits<double>::quiet_NaN();
+    json::array deep{nan};
+    for (int i = 0; i < 10; ++i)
+        deep = json::array{deep};
+    auto ack = make(packet_type::ack, "/x", 7, "[" + ph0 + "]", 1);
+    ack.data->as_array().push_back(json::object{{"n", nan}, {"d", deep}});
+    auto const e = encode(ack);
+    BOOST_TEST(e.text.find("NaN") == std::string::npos);
+    BOOST_TEST(e.text.find(R"({"n":null,"d":[[[)") != std::string::npos);
+    BOOST_TEST(decode_all(e.text, 1).has_value());
+    auto err = make(packet_type::connect_error, "/", {}, R"({"message":"x"})");
+    err.data->as_object()["data"] = -std::numeric_limits<double>::infinity();
+    BOOST_TEST(encode_text(err) == R"(4{"message":"x","data":null})");
+
+    // An event named by such a number is valid, as in Node; written back it is no longer an
+    // event (Node's encoder and decoder do the same).
+    auto const named = decode_all("2[1e400]", 0);
+    BOOST_TEST_REQUIRE(named.has_value());
+    BOOST_TEST(encode_text(*named) == "2[null]");
+    decoder d;
+    BOOST_TEST(outcome(d.on_text("2[null]")) == error_outcome(decode_error::invalid_payload));
+
+    BOOST_TEST(to_json(json::value(std::numeric_limits<double>::infinity())) == "null");
+    BOOST_TEST(to_json(json::parse(R"([1,"Infinity",2.5E-1])")) == R"([1,"Infinity",2.5E-1])");
 }
 
 BOOST_AUTO_TEST_CASE(reserved_events) {
