@@ -46,12 +46,14 @@ struct config {
     /// Messages that may wait or be in the write under way, by count.
     std::size_t max_queued_messages = 65536;
     /// What all sessions together may hold, counted as for max_queued_bytes (0: no limit).
-    /// Past it, a session holding more than queue_fair_share is refused as if over its own
-    /// budget, while sessions that keep up (holding less) are not affected: many clients that
-    /// stop reading cannot each fill their own budget.
+    /// Past it, a session holding more than queue_fair_share whose client has taken no bytes
+    /// for stalled_after is refused as if over its own budget, while sessions that hold less,
+    /// or whose clients read, are not affected: many clients that stop reading cannot each
+    /// fill their own budget.
     std::size_t max_total_queued_bytes = 64u << 20;
     /// See max_total_queued_bytes.
     std::size_t queue_fair_share = 256u << 10;
+    std::chrono::milliseconds stalled_after{250};
     /// A WebSocket write that makes no progress for this long ends the connection: the
     /// session closes ("transport error" to Socket.IO), the TCP connection is reset and its
     /// memory freed. Bounds how long a client that stopped reading holds anything.

@@ -66,9 +66,12 @@ void session::enqueue(std::span<message const> group, delivery d) {
     bool const over_bytes = held + cost > config_.max_queued_bytes;
     bool const over_count =
         queue_.size() + inflight_messages_ + group.size() > config_.max_queued_messages;
-    // Past the server-wide budget, only sessions that keep up may take more.
+    // Past the server-wide budget, a session over its fair share that has not taken any
+    // bytes lately (it is not reading) may take no more; one that reads, however slowly,
+    // keeps its own budget.
     bool const over_share =
-        held + cost > config_.queue_fair_share && registry_->outbound().exhausted();
+        held + cost > config_.queue_fair_share && registry_->outbound().exhausted() &&
+        std::chrono::steady_clock::now() - last_progress_ > config_.stalled_after;
     if (busy && (over_bytes || over_count || over_share)) {
         if (d == delivery::droppable) {
             log::debug("engine.io {}: queue full, volatile packet dropped", sid_);
@@ -156,6 +159,7 @@ std::string session::drain_payload() {
     queue_.clear();
     queued_cost_ = 0;
     publish_buffered();
+    made_progress();
     if (state_ == state::open && listener_)
         listener_->on_drain();
     return payload;

@@ -88,6 +88,8 @@ public:
     std::vector<message> take_queue();
     /// The write of what take_queue() returned completed.
     void batch_written();
+    /// The transport's latest write moved bytes to the client.
+    void made_progress() { last_progress_ = std::chrono::steady_clock::now(); }
     /// `t` is going away for `reason` (an I/O error, the client's close, a protocol error).
     void transport_closing(engineio::transport& t, disconnect_reason reason);
     /// `t`'s loop has ended; if it carried the session, the session ends too.
@@ -140,6 +142,9 @@ private:
     std::size_t inflight_messages_ = 0;
     std::atomic<std::size_t> buffered_{0}; ///< queued + in flight, for any thread
     std::size_t reserved_ = 0;             ///< this session's part of the server's outbound budget
+    /// When a write (or a poll) last took bytes: tells a client that reads slowly from one
+    /// that does not read at all.
+    std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
     bool flush_scheduled_ = false;
 
     std::shared_ptr<poll_waiter> waiter_;

@@ -38,6 +38,8 @@ ws_connection::write_tls(std::vector<net::const_buffer>& bufs) {
         if (ec)
             co_return ec;
         consume_buffers(bufs, n);
+        if (n > 0)
+            session_->made_progress();
     }
     cancel_deadline(deadline_use::write);
     co_return boost::system::error_code{};

@@ -160,6 +160,8 @@ awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const
             co_return ec;
         progressed = n > 0;
         consume_buffers(bufs, n);
+        if (n > 0)
+            session_->made_progress();
     }
     cancel_deadline(deadline_use::write);
     co_return boost::system::error_code{};

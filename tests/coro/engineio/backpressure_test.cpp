@@ -152,6 +152,7 @@ BOOST_AUTO_TEST_CASE(past_the_server_budget_only_sessions_that_fall_behind_are_c
     BOOST_TEST(wait_until([&] { return c->buffered_bytes() > big.size(); }));
 
     // A client that keeps up (it holds less than its fair share) is not affected...
+    std::this_thread::sleep_for(300ms); // a, b and c have taken nothing for stalled_after
     auto [sid_d, d] = open();
     d->send(engineio::make_text_message("one"));
     d->send(engineio::make_text_message("two"));
