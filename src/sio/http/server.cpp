@@ -70,6 +70,9 @@ void connection::set_deadline(std::chrono::milliseconds after) {
 }
 
 awaitable<after_response> connection::send(bhttp::message_generator message) {
+    // The request is answered: the client may send its next one (on any connection) as soon
+    // as it reads this, which can be before this coroutine resumes after the write.
+    body_note_.reset();
     bool const keep_alive = message.keep_alive();
     if (head_request_)
         co_return co_await send_raw(header_of(message), {}, keep_alive);
@@ -83,6 +86,7 @@ awaitable<after_response> connection::send(bhttp::message_generator message) {
 
 awaitable<after_response> connection::send_raw(std::string head, std::string body,
                                                bool keep_alive) {
+    body_note_.reset(); // answered: see send()
     if (head_request_)
         body.clear(); // the header says how long the body would be; HEAD never gets one
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(body)};
@@ -289,12 +293,11 @@ struct server::impl : std::enable_shared_from_this<impl> {
                 co_return co_await reply_error(conn, status::payload_too_large,
                                                "Payload Too Large\n");
             }
-            std::shared_ptr<void> held; // the handler's note of a body in progress
             if (!parser.is_done()) {
                 auto ticket = handler->body_begins(parser.get());
                 if (ticket.refuse)
                     co_return co_await reply_error(conn, status::bad_request, "");
-                held = std::move(ticket.hold);
+                conn.body_note_ = std::move(ticket.hold);
                 auto const expect = parser.get()[bhttp::field::expect];
                 if (beast::iequals(expect, "100-continue")) {
                     static constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -317,6 +320,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             conn.clear_deadline();
             auto req = parser.release();
             auto const next = co_await handler->handle(conn, req);
+            conn.body_note_.reset(); // abandoned without an answer
             if (next != after_response::keep_alive)
                 co_return next;
         }

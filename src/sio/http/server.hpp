@@ -90,6 +90,9 @@ private:
     bool idle_ = true;          // waiting for a request: stop() may cancel the read
     bool taken_over_ = false;   // a handler owns the stream now: hands off
     bool head_request_ = false; // the request being answered is a HEAD: no body goes out
+    /// The handler's note of a request body in progress (body_begins), until the response
+    /// starts (or the request is abandoned).
+    std::shared_ptr<void> body_note_;
 };
 
 /// A component that answers requests under a path prefix.
@@ -108,7 +111,8 @@ public:
         std::shared_ptr<void> hold; ///< kept until the request is answered or abandoned
     };
     /// The header of a request with a body has been read, the body not yet: a handler may
-    /// note the request as in progress (through `hold`'s deleter) or refuse it.
+    /// note the request as in progress (through `hold`'s deleter, released when the response
+    /// starts to be written) or refuse it.
     virtual body_ticket body_begins(request const& header) {
         (void)header;
         return {};

@@ -32,11 +32,31 @@ public:
     std::atomic<bool> started{false};
 };
 
+/// Notes each body through body_begins() and answers at once, then lingers: the note must
+/// be gone by the time the client has the answer.
+class noting_handler final : public http::request_handler {
+public:
+    std::uint64_t body_limit() const override { return 1024; }
+    body_ticket body_begins(http::request const&) override {
+        in_progress = true;
+        return {false, std::shared_ptr<void>(nullptr, [this](void*) { in_progress = false; })};
+    }
+    awaitable<http::after_response> handle(http::connection& conn, http::request& req) override {
+        auto const next =
+            co_await conn.send(http::make_text_response(http::status::ok, "ok", req.keep_alive()));
+        net::steady_timer t(co_await net::this_coro::executor, 300ms);
+        co_await t.async_wait(use_tuple);
+        co_return next;
+    }
+    std::atomic<bool> in_progress{false};
+};
+
 struct server_fixture {
     temp_www www;
     io_runner io;
     http::server server{io.ioc(), config()};
     std::shared_ptr<slow_handler> slow = std::make_shared<slow_handler>();
+    std::shared_ptr<noting_handler> noting = std::make_shared<noting_handler>();
     tcp::endpoint ep;
 
     static http::server_config config() {
@@ -51,6 +71,7 @@ struct server_fixture {
 
     server_fixture() {
         server.mount("/slow", slow);
+        server.mount("/noting", noting);
         server.set_fallback(std::make_shared<http::static_files>(http::static_config{
             .index_file = www.root() / "index.html",
             .static_prefix = "/static",
@@ -168,6 +189,18 @@ BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed_after_the_timeout) {
                                                                     << " ms");
     // And not closed before the timeout (the timer starts after the request was sent).
     BOOST_TEST(r.closed_after.count() >= timeout.count());
+}
+
+BOOST_AUTO_TEST_CASE(a_body_in_progress_ends_when_its_answer_is_written) {
+    // A long-polling client sends its next POST as soon as it reads "ok", possibly on another
+    // connection: the first must not still count as in progress then (it did, until the
+    // handler returned, and the next POST was refused 400 at random).
+    auto req = make_get("/noting", bhttp::verb::post);
+    req.body() = "4hello";
+    req.prepare_payload();
+    auto const res = io.run(fetch(ep, std::move(req)));
+    BOOST_TEST(res.body() == "ok");
+    BOOST_TEST(!noting->in_progress.load());
 }
 
 BOOST_AUTO_TEST_CASE(head_has_get_headers_and_no_body) {
