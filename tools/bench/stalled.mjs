@@ -84,8 +84,9 @@ function startServer(cmd) {
   });
 }
 
-// A raw Engine.IO v4 / Socket.IO v5 client over `ws`: opens, connects to "/", joins the room.
-function member(port, { onMsg } = {}) {
+// A raw Engine.IO v4 / Socket.IO v5 client over `ws`: opens, connects to "/" and, unless
+// `join` is false (the sender), joins the room.
+function member(port, { onMsg, join = true } = {}) {
   return new Promise((ok, fail) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
     ws.on("error", fail);
@@ -93,7 +94,7 @@ function member(port, { onMsg } = {}) {
       const text = data.toString();
       if (text === "2") ws.send("3");
       else if (text.startsWith("0{")) ws.send("40");
-      else if (text.startsWith("40{")) ws.send('420["join","flood"]');
+      else if (text.startsWith("40{")) join ? ws.send('420["join","flood"]') : ok(ws);
       else if (text === "430[true]") ok(ws);
       else if (onMsg && text.startsWith('42["msg"')) onMsg();
     });
@@ -125,16 +126,7 @@ async function run(name, cmd) {
     bystanders.push(ws);
   }
 
-  const sender = await new Promise((ok, fail) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`);
-    ws.on("error", fail);
-    ws.on("message", (d) => {
-      const t = d.toString();
-      if (t === "2") ws.send("3");
-      else if (t.startsWith("0{")) ws.send("40");
-      else if (t.startsWith("40{")) ok(ws);
-    });
-  });
+  const sender = await member(port, { join: false });
   const frame = JSON.stringify(["broadcast", "flood", "x".repeat(opts.payload)]);
   const t0 = Date.now();
   // Closed loop: at most --window broadcasts not yet received by every bystander, so the
