@@ -152,17 +152,24 @@ awaitable<http::after_response> serve_poll(http::connection& conn, http::request
     auto begin_poll = [s, waiter] {
         return s->poll(waiter);
     };
-    auto immediate = co_await run_on(s->get_executor(), std::move(begin_poll));
-    if (immediate)
-        co_return co_await send_poll_reply(conn, req, std::move(*immediate), cors);
-
-    auto const outcome = co_await (wait_for_reply(*waiter) || watch_for_close(conn));
-    if (outcome.index() == 1 || !waiter->reply) {
-        // The client went away: the session ends unless the reply raced in first.
-        net::post(s->get_executor(), [s, waiter] { s->poll_aborted(waiter); });
-        co_return http::after_response::close;
+    auto reply = co_await run_on(s->get_executor(), std::move(begin_poll));
+    if (!reply) {
+        auto const outcome = co_await (wait_for_reply(*waiter) || watch_for_close(conn));
+        if (outcome.index() == 1 || !waiter->reply) {
+            // The client went away: the session ends unless the reply raced in first.
+            net::post(s->get_executor(), [s, waiter] { s->poll_aborted(waiter); });
+            co_return http::after_response::close;
+        }
+        reply = std::move(waiter->reply);
     }
-    co_return co_await send_poll_reply(conn, req, std::move(*waiter->reply), cors);
+    auto const next = co_await send_poll_reply(conn, req, std::move(*reply), cors);
+    if (conn.write_failed()) {
+        // What the reply carried is lost: end the session rather than go on with a gap.
+        auto const why = conn.write_timed_out() ? disconnect_reason::write_timeout
+                                                : disconnect_reason::transport_error;
+        net::post(s->get_executor(), [s, why] { s->close(why); });
+    }
+    co_return next;
 }
 
 awaitable<http::after_response> serve_post(http::connection& conn, http::request& req,

@@ -9,6 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffer_traits.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
@@ -58,8 +60,9 @@ std::string header_of(bhttp::message_generator& message) {
 
 } // namespace
 
-connection::connection(http::stream stream)
-    : stream_(std::move(stream)) {}
+connection::connection(http::stream stream, std::chrono::milliseconds write_timeout)
+    : stream_(std::move(stream))
+    , write_timeout_(write_timeout) {}
 
 void connection::set_deadline(std::chrono::milliseconds after) {
     deadline_.set(stream_.get_executor(), *this, after, [](connection& c) {
@@ -69,6 +72,38 @@ void connection::set_deadline(std::chrono::milliseconds after) {
     });
 }
 
+template <class ConstBuffers>
+awaitable<bool> connection::write_progressing(ConstBuffers buffers) {
+    // A deadline per partial write, not for the whole: a large file to a slow reader is fine,
+    // a reader that takes nothing at all is not.
+    beast::buffers_suffix<ConstBuffers> rest(std::move(buffers));
+    while (beast::buffer_bytes(rest) > 0) {
+        set_deadline(write_timeout_);
+        auto [ec, n] = co_await stream_.async_write_some(rest, use_tuple);
+        if (ec) {
+            clear_deadline();
+            co_return false;
+        }
+        rest.consume(n);
+    }
+    clear_deadline();
+    co_return true;
+}
+
+awaitable<after_response> connection::finish_write(bool written, bool keep_alive) {
+    if (!written) {
+        write_failed_ = true;
+        if (timed_out_)
+            log::info("http: a response made no progress for {} ms (the client stopped "
+                      "reading): connection closed",
+                      write_timeout_.count());
+        else
+            log::debug("http: write failed");
+        co_return after_response::close;
+    }
+    co_return keep_alive ? after_response::keep_alive : after_response::close;
+}
+
 awaitable<after_response> connection::send(bhttp::message_generator message) {
     // The request is answered: the client may send its next one (on any connection) as soon
     // as it reads this, which can be before this coroutine resumes after the write.
@@ -76,12 +111,19 @@ awaitable<after_response> connection::send(bhttp::message_generator message) {
     bool const keep_alive = message.keep_alive();
     if (head_request_)
         co_return co_await send_raw(header_of(message), {}, keep_alive);
-    auto [ec, n] = co_await beast::async_write(stream_, std::move(message), use_tuple);
-    if (ec) {
-        log::debug("http: write failed: {}", ec.message());
-        co_return after_response::close;
+    bool written = true;
+    while (written && !message.is_done()) {
+        beast::error_code ec;
+        auto const buffers = message.prepare(ec);
+        if (ec) {
+            written = false;
+            break;
+        }
+        std::size_t const n = beast::buffer_bytes(buffers);
+        written = co_await write_progressing(buffers);
+        message.consume(n);
     }
-    co_return keep_alive ? after_response::keep_alive : after_response::close;
+    co_return co_await finish_write(written, keep_alive);
 }
 
 awaitable<after_response> connection::send_raw(std::string head, std::string body,
@@ -90,12 +132,7 @@ awaitable<after_response> connection::send_raw(std::string head, std::string bod
     if (head_request_)
         body.clear(); // the header says how long the body would be; HEAD never gets one
     std::array<net::const_buffer, 2> const buffers{net::buffer(head), net::buffer(body)};
-    auto [ec, n] = co_await net::async_write(stream_, buffers, use_tuple);
-    if (ec) {
-        log::debug("http: write failed: {}", ec.message());
-        co_return after_response::close;
-    }
-    co_return keep_alive ? after_response::keep_alive : after_response::close;
+    co_return co_await finish_write(co_await write_progressing(buffers), keep_alive);
 }
 
 response make_text_response(status code, std::string body, bool keep_alive,
@@ -173,7 +210,8 @@ struct server::impl : std::enable_shared_from_this<impl> {
             boost::system::error_code ignored;
             socket.set_option(tcp::no_delay(true), ignored);
             auto conn = std::make_shared<connection>(tls ? http::stream(std::move(socket), *tls)
-                                                         : http::stream(std::move(socket)));
+                                                         : http::stream(std::move(socket)),
+                                                     config.write_timeout);
             std::uint64_t id = 0;
             {
                 std::lock_guard lock(mutex);

@@ -35,6 +35,9 @@ struct server_config {
     std::chrono::milliseconds keep_alive_timeout{5000};
     /// Time to receive a whole request once its first byte arrived.
     std::chrono::milliseconds request_timeout{30000};
+    /// A response write that makes no progress this long (a client that stopped reading)
+    /// closes the connection; Engine.IO closes the poll's session with `write timeout`.
+    std::chrono::milliseconds write_timeout{20000};
     /// After stop() (and the drain), connections still busy this long are closed.
     std::chrono::milliseconds shutdown_grace{10000};
     /// On stop(), handlers spread their clients' disconnects over this long (Engine.IO
@@ -63,7 +66,8 @@ enum class after_response {
 /// the io_context that one thread runs).
 class connection {
 public:
-    explicit connection(http::stream stream);
+    explicit connection(http::stream stream,
+                        std::chrono::milliseconds write_timeout = std::chrono::seconds(20));
 
     /// A handler that answers with after_response::taken_over may move it out.
     http::stream& stream() { return stream_; }
@@ -76,17 +80,27 @@ public:
     /// Writes a response already serialised: `head` (status line and fields, ending with the
     /// blank line) and `body`, in one gather write. For hot paths (long-polling replies).
     awaitable<after_response> send_raw(std::string head, std::string body, bool keep_alive);
+    /// Whether a response write failed: the peer reset, or it made no progress within
+    /// write_timeout (then write_timed_out() too). What it carried did not arrive.
+    bool write_failed() const { return write_failed_; }
+    bool write_timed_out() const { return write_failed_ && timed_out_; }
 
 private:
     friend class server;
     /// Reads (and the TLS handshake) must end within `after`, or the connection is closed.
     void set_deadline(std::chrono::milliseconds after);
     void clear_deadline() { deadline_.cancel(); }
+    /// Writes `buffers` whole, each partial write within write_timeout_ of the last.
+    template <class ConstBuffers>
+    awaitable<bool> write_progressing(ConstBuffers buffers);
+    awaitable<after_response> finish_write(bool written, bool keep_alive);
 
     http::stream stream_;
     owned_timer<connection> deadline_;
     beast::flat_buffer buffer_;
+    std::chrono::milliseconds write_timeout_;
     bool timed_out_ = false;    // the deadline closed the socket
+    bool write_failed_ = false; // a response did not get out
     bool idle_ = true;          // waiting for a request: stop() may cancel the read
     bool taken_over_ = false;   // a handler owns the stream now: hands off
     bool head_request_ = false; // the request being answered is a HEAD: no body goes out

@@ -3,6 +3,8 @@
 // connection with a reset.
 #include "coro/engineio/fixture.hpp"
 
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <memory>
@@ -98,6 +100,35 @@ BOOST_AUTO_TEST_CASE(a_write_without_progress_resets_the_connection_after_write_
         client.reset(); // on an I/O thread, as its socket belongs there
         co_return;
     }(std::move(ws)));
+}
+
+BOOST_AUTO_TEST_CASE(a_poll_reply_the_client_does_not_read_ends_its_session_after_write_timeout) {
+    auto http_cfg = loopback_config();
+    http_cfg.write_timeout = 300ms;
+    eio_fixture f(stalled_config(), http_cfg);
+    auto const sid = f.open_polling();
+    auto s = f.handler->last_session();
+    BOOST_TEST_REQUIRE(s);
+    flood(*s, 64, 256 * 1024); // a 16 MiB reply (base64 makes it larger): loopback holds less
+    // A GET whose answer is never read, from a socket with a small receive window.
+    auto get = [](tcp::endpoint at, std::string target) -> awaitable<std::shared_ptr<tcp::socket>> {
+        auto socket = std::make_shared<tcp::socket>(co_await net::this_coro::executor);
+        socket->open(tcp::v4());
+        socket->set_option(net::socket_base::receive_buffer_size(4096));
+        co_await socket->async_connect(at, net::use_awaitable);
+        auto const request = "GET /engine.io/" + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        co_await net::async_write(*socket, net::buffer(request), net::use_awaitable);
+        co_return socket;
+    };
+    auto socket = f.io.run(get(f.ep, eio_fixture::polling(sid)));
+    // The session ends with the reason, its data gone; the connection does not outlive it.
+    BOOST_TEST(f.closed_with(disconnect_reason::write_timeout));
+    BOOST_TEST(f.sessions_drain());
+    BOOST_TEST(wait_until([&] { return f.server.connection_count() == 0u; }, 2s));
+    f.io.run([](std::shared_ptr<tcp::socket> client) -> awaitable<void> {
+        client.reset(); // on an I/O thread, as its socket belongs there
+        co_return;
+    }(std::move(socket)));
 }
 
 BOOST_AUTO_TEST_CASE(the_batch_being_written_counts_and_the_message_limit_closes) {

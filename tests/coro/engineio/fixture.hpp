@@ -102,10 +102,12 @@ struct eio_fixture {
     io_runner io;
     std::shared_ptr<recording_handler> handler = std::make_shared<recording_handler>();
     std::shared_ptr<engineio::server> eio;
-    http::server server{io.ioc(), loopback_config()};
+    http::server server;
     tcp::endpoint ep;
 
-    explicit eio_fixture(engineio::config cfg = test_config()) {
+    explicit eio_fixture(engineio::config cfg = test_config(),
+                         http::server_config http_cfg = loopback_config())
+        : server(io.ioc(), std::move(http_cfg)) {
         eio = std::make_shared<engineio::server>(std::move(cfg), handler);
         server.mount("/engine.io/", eio);
         ep = server.start();
