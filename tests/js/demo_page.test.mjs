@@ -14,23 +14,13 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startServer, stopServer } from './lib/server_process.mjs'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './lib/chromium.mjs'
 
 const SERVER_START_TIMEOUT_MS = 15_000
 const TEST_TIMEOUT_MS = 60_000
 const READY_LINE = /Server running on port (\d+) \((development|production)\)\./
 const PAGE_TITLE = 'Socket.IO — Hello App'
 const SCREENSHOT_PATH = process.env.SIO_SCREENSHOT || '/tmp/demo-page.png'
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 // ---------------------------------------------------------------------------
 // Server process
@@ -151,12 +141,7 @@ describe('demo page in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
     assert.ok(www, 'set SIO_WWW to the www folder')
     server = await startDemoServer(binary, www)
     baseUrl = `http://127.0.0.1:${server.port}/`
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    })
+    browser = await launchChromium()
   }, { timeout: 45_000 })
 
   after(async () => {

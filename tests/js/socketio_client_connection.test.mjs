@@ -5,18 +5,16 @@
 //
 // Servers, clients and helpers: lib/socketio_client.mjs.
 
-import { describe, before, after } from 'node:test'
+import { describe } from 'node:test'
 import assert from 'node:assert/strict'
-import { stopServer } from './lib/server_process.mjs'
 import { withTimeout } from './lib/util.mjs'
 import {
-  SERVER_START_TIMEOUT_MS,
   SUITE_TIMEOUT_MS,
   EVENT_TIMEOUT_MS,
   MODES,
   startConformance,
+  serveDuring,
   assertAlive,
-  closeAllSockets,
   Client,
   itLogged,
 } from './lib/socketio_client.mjs'
@@ -24,16 +22,10 @@ import {
 describe('socket.io-client against the conformance server: connections', { timeout: SUITE_TIMEOUT_MS }, () => {
   let server
   let url
-
-  before(async () => {
-    server = await startConformance()
-    url = `http://127.0.0.1:${server.port}`
-  }, { timeout: SERVER_START_TIMEOUT_MS + 2_000 })
-
-  after(async () => {
-    closeAllSockets()
-    if (server) await stopServer(server.child)
-  }, { timeout: 10_000 })
+  serveDuring(startConformance, (started, at) => {
+    server = started
+    url = at
+  })
 
   for (const mode of MODES) {
     describe(mode.name, () => {

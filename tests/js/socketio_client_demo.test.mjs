@@ -5,12 +5,11 @@
 //
 // Servers, clients and helpers: lib/socketio_client.mjs.
 
-import { describe, it, before, after } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { stopServer, serverLog } from './lib/server_process.mjs'
+import { serverLog } from './lib/server_process.mjs'
 import { sleep } from './lib/util.mjs'
 import {
-  SERVER_START_TIMEOUT_MS,
   TEST_TIMEOUT_MS,
   SUITE_TIMEOUT_MS,
   EVENT_TIMEOUT_MS,
@@ -24,30 +23,22 @@ import {
   clientLine,
   MODES,
   startDemo,
+  serveDuring,
   assertAlive,
   waitForLines,
   count,
-  closeAllSockets,
   connect,
 } from './lib/socketio_client.mjs'
 
 describe('socket.io-client against the demo', { timeout: SUITE_TIMEOUT_MS }, () => {
-  after(() => closeAllSockets())
-
   for (const mode of MODES) {
     describe(mode.name, () => {
       let server
       let url
-
-      before(async () => {
-        server = await startDemo()
-        url = `http://127.0.0.1:${server.port}`
-      }, { timeout: SERVER_START_TIMEOUT_MS + 2_000 })
-
-      after(async () => {
-        closeAllSockets()
-        if (server) await stopServer(server.child)
-      }, { timeout: 10_000 })
+      serveDuring(startDemo, (started, at) => {
+        server = started
+        url = at
+      })
 
       it('joins rooms and gets the three hellos, to the right clients', { timeout: TEST_TIMEOUT_MS }, async () => {
         const from = server.stdout.length

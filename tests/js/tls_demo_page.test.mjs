@@ -12,21 +12,12 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium } from 'playwright-core'
+import { launchChromium } from './lib/chromium.mjs'
 import { stopServer, serverLog } from './lib/server_process.mjs'
 import { makeTestCert, startTlsDemo } from './lib/tls.mjs'
 import { waitForLines } from './lib/socketio_client.mjs'
 
 const TEST_TIMEOUT_MS = 60_000
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const EXPECTED_CONSOLE = [
   '[socket.io] Connected.',
   '[socket.io] Server: Hello everyone!',
@@ -44,13 +35,7 @@ function homeTrusting(caFile, home) {
 }
 
 function launch(home) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    env: { ...process.env, HOME: home },
-    timeout: 30_000,
-  })
+  return launchChromium({ env: { ...process.env, HOME: home } })
 }
 
 describe('demo page in Chromium over https://', { timeout: 3 * TEST_TIMEOUT_MS }, () => {

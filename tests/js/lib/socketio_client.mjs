@@ -13,9 +13,9 @@
 // `message` as `message-back` and acks `message-with-ack` with the same arguments; /auth runs
 // asynchronous middleware (token "letmein" is admitted and welcomed with {user: "alice"}).
 
-import { it } from 'node:test'
+import { it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, serverLog } from './server_process.mjs'
+import { startServer, stopServer, serverLog } from './server_process.mjs'
 import { withTimeout } from './util.mjs'
 import { io } from 'socket.io-client'
 
@@ -66,6 +66,23 @@ export function startConformance() {
     readyLine: CONFORMANCE_READY_LINE,
     timeoutMs: SERVER_START_TIMEOUT_MS,
   })
+}
+
+/**
+ * Registers the enclosing suite's hooks: `start()` runs a server before its tests (then
+ * `started(server, url)` is called, url being http://127.0.0.1:<port>), and after them every
+ * client socket is closed and the server stopped.
+ */
+export function serveDuring(start, started, { startTimeoutMs = SERVER_START_TIMEOUT_MS + 2_000 } = {}) {
+  let server
+  before(async () => {
+    server = await start()
+    started(server, `http://127.0.0.1:${server.port}`)
+  }, { timeout: startTimeoutMs })
+  after(async () => {
+    closeAllSockets()
+    if (server) await stopServer(server.child)
+  }, { timeout: 10_000 })
 }
 
 export function assertAlive(server) {
