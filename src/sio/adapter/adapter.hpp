@@ -2,8 +2,11 @@
 // touching sockets. The adapter does room arithmetic; the namespace encodes and delivers.
 #pragma once
 
+#include "sio/core/net.hpp"
 #include "sio/protocol/packet.hpp"
+#include "sio/protocol/payload.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -44,13 +47,86 @@ struct restored_session {
     std::vector<protocol::packet> missed;
 };
 
-/// What the adapter hands the namespace: the local targets of one broadcast.
+/// A socket as cluster-wide queries return it, whichever server holds it (the fields of
+/// Node's RemoteSocket). `handshake` has Node's shape: headers, time, address, xdomain,
+/// secure, issued, url, query, auth.
+struct socket_details {
+    socket_id id;
+    boost::json::value handshake;
+    std::set<room> rooms;
+    boost::json::value data;
+};
+
+/// How a cluster-wide request ended: `error` is empty on success, and then `value` holds the
+/// answer; otherwise it says why there is none (no answer in time, the cluster unreachable).
+template <class T>
+struct outcome {
+    T value{};
+    std::string error;
+    bool ok() const { return error.empty(); }
+};
+template <class T>
+using completion = std::function<void(outcome<T>)>;
+
+/// Where the answers to one broadcast with acknowledgements go, from every server's share of
+/// it. Thread safety: any thread.
+class ack_sink {
+public:
+    virtual ~ack_sink() = default;
+    /// Starts the timeout on `ex` (the first call does; later ones are ignored).
+    virtual void arm(net::any_io_executor const& ex) = 0;
+    /// One server's share: it sent the packet to `count` sockets. Answers may come before.
+    virtual void sent_to(std::size_t count) = 0;
+    virtual void answer(protocol::payload args) = 0;
+    /// A socket it was sent to left without answering: not waited for.
+    virtual void forfeit() = 0;
+    /// Runs `f` when the broadcast times out (at once if it has): what still waits for an
+    /// answer can be dropped. Not run when every answer came.
+    virtual void on_timeout(std::function<void()> f) = 0;
+};
+
+/// The answer a server-side event handler gives (Node's serverSideEmit ack: one value).
+using server_answer = std::function<void(boost::json::value)>;
+
+/// What an adapter acts on: the namespace's sockets on this server. The adapter decides which
+/// (room arithmetic); this side encodes, sends and runs handlers.
 class local_delivery {
 public:
     virtual ~local_delivery() = default;
     /// Encode `p` once and send it to each of `targets`.
     virtual void deliver(std::vector<socket_id> const& targets, protocol::packet const& p,
                          bool is_volatile) = 0;
+    /// Send `p`, which carries an ack id, to each of `targets` still here, their answers to
+    /// `sink` (arming it); returns how many it was sent to.
+    virtual std::size_t deliver_with_ack(std::vector<socket_id> const& targets,
+                                         protocol::packet const& p, bool is_volatile,
+                                         std::shared_ptr<ack_sink> const& sink) {
+        (void)targets, (void)p, (void)is_volatile, (void)sink;
+        return 0;
+    }
+    /// The details of those of `targets` still here, each read on its socket's own thread;
+    /// `done` runs once, on any thread.
+    virtual void describe(std::vector<socket_id> const& targets,
+                          std::function<void(std::vector<socket_details>)> done) const {
+        (void)targets;
+        done({});
+    }
+    /// `targets` join `rooms` (as socket.join would: the per-socket room limit applies).
+    virtual void join(std::vector<socket_id> const& targets, std::vector<room> const& rooms) {
+        (void)targets, (void)rooms;
+    }
+    virtual void leave(std::vector<socket_id> const& targets, std::vector<room> const& rooms) {
+        (void)targets, (void)rooms;
+    }
+    /// Disconnects `targets` from the namespace (with `close`, their whole connection).
+    virtual void disconnect(std::vector<socket_id> const& targets, bool close) {
+        (void)targets, (void)close;
+    }
+    /// Another server's server_side_emit: `args` is [event, ...]; `answer` is set when that
+    /// server waits for one.
+    virtual void server_side_event(boost::json::array args, server_answer answer) {
+        (void)args, (void)answer;
+    }
 };
 
 /// Thread safety: every member may be called from any thread.
@@ -81,6 +157,32 @@ public:
                                                             std::string const& /*offset*/) {
         return std::nullopt;
     }
+
+    // --- cluster-wide operations (Node's adapter API) --------------------------------------
+    // One server answers from its own sockets, at once; an adapter for several servers also
+    // asks the others, and never makes this server's sockets wait for them. Completions run
+    // once, on any thread. With broadcast_options::local, only this server is concerned.
+
+    /// Node's broadcastWithAck: `p` (carrying its ack id) to every matching socket; each
+    /// server that takes part tells `sink` how many it sent it to, and its answers.
+    virtual void broadcast_with_ack(protocol::packet const& p, broadcast_options const& opts,
+                                    std::shared_ptr<ack_sink> const& sink) = 0;
+    /// How many servers share the namespace (this one included).
+    virtual void server_count(completion<std::size_t> done) = 0;
+    /// The matching sockets of every server.
+    virtual void fetch_sockets(broadcast_options const& opts,
+                               completion<std::vector<socket_details>> done) = 0;
+    /// The matching sockets of every server join (add) or leave (del) `rooms`.
+    virtual void add_sockets(broadcast_options const& opts, std::vector<room> const& rooms) = 0;
+    virtual void del_sockets(broadcast_options const& opts, std::vector<room> const& rooms) = 0;
+    virtual void disconnect_sockets(broadcast_options const& opts, bool close) = 0;
+    /// Node's serverSideEmit: `args` ([event, ...]) to the namespace on every other server.
+    /// With `done`, their answers (one per server), or an error when some did not answer in
+    /// time; without, no answer is awaited.
+    virtual void server_side_emit(boost::json::array const& args,
+                                  completion<std::vector<boost::json::value>> done) = 0;
+    /// The rooms of every server.
+    virtual void all_rooms(completion<std::set<room>> done) = 0;
 };
 
 /// What a namespace tells the adapter it makes.

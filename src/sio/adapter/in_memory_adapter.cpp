@@ -170,6 +170,47 @@ std::vector<room> in_memory_adapter::rooms() const {
     return out;
 }
 
+void in_memory_adapter::broadcast_with_ack(protocol::packet const& p, broadcast_options const& opts,
+                                           std::shared_ptr<ack_sink> const& sink) {
+    auto const to = sockets(opts);
+    sink->sent_to(to.empty() ? 0 : delivery_.deliver_with_ack(to, p, opts.is_volatile, sink));
+}
+
+void in_memory_adapter::server_count(completion<std::size_t> done) {
+    done({1, {}});
+}
+
+void in_memory_adapter::fetch_sockets(broadcast_options const& opts,
+                                      completion<std::vector<socket_details>> done) {
+    delivery_.describe(sockets(opts), [done = std::move(done)](std::vector<socket_details> found) {
+        done({std::move(found), {}});
+    });
+}
+
+void in_memory_adapter::add_sockets(broadcast_options const& opts, std::vector<room> const& rooms) {
+    delivery_.join(sockets(opts), rooms);
+}
+
+void in_memory_adapter::del_sockets(broadcast_options const& opts, std::vector<room> const& rooms) {
+    delivery_.leave(sockets(opts), rooms);
+}
+
+void in_memory_adapter::disconnect_sockets(broadcast_options const& opts, bool close) {
+    delivery_.disconnect(sockets(opts), close);
+}
+
+void in_memory_adapter::server_side_emit(boost::json::array const& /*args*/,
+                                         completion<std::vector<boost::json::value>> done) {
+    // There is no other server: nobody to tell, no answer to wait for (as Node).
+    if (done)
+        done({{}, {}});
+}
+
+void in_memory_adapter::all_rooms(completion<std::set<room>> done) {
+    auto const mine = rooms();
+    done({std::set<room>(mine.begin(), mine.end()), {}});
+}
+
 std::unique_ptr<adapter> make_in_memory_adapter(local_delivery& delivery,
                                                 adapter_context const& ctx) {
     return std::make_unique<in_memory_adapter>(delivery, ctx.recovery);

@@ -31,6 +31,23 @@ public:
     std::optional<restored_session> restore_session(std::string const& pid,
                                                     std::string const& offset) override;
 
+    // Cluster-wide operations, answered from this server's sockets at once: an adapter for
+    // several servers calls these for its own share.
+    void broadcast_with_ack(protocol::packet const& p, broadcast_options const& opts,
+                            std::shared_ptr<ack_sink> const& sink) override;
+    void server_count(completion<std::size_t> done) override;
+    void fetch_sockets(broadcast_options const& opts,
+                       completion<std::vector<socket_details>> done) override;
+    void add_sockets(broadcast_options const& opts, std::vector<room> const& rooms) override;
+    void del_sockets(broadcast_options const& opts, std::vector<room> const& rooms) override;
+    void disconnect_sockets(broadcast_options const& opts, bool close) override;
+    void server_side_emit(boost::json::array const& args,
+                          completion<std::vector<boost::json::value>> done) override;
+    void all_rooms(completion<std::set<room>> done) override;
+
+protected:
+    local_delivery& delivery() { return delivery_; }
+
 private:
     /// Target computation; the caller holds mutex_.
     std::vector<socket_id> targets(broadcast_options const& opts) const;

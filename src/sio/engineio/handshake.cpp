@@ -151,27 +151,60 @@ std::optional<std::string_view> handshake_info::header(std::string_view name) co
     return std::nullopt;
 }
 
-std::optional<std::string> handshake_info::query(std::string_view name) const {
+namespace {
+
+/// Calls `f(raw_name, raw_value)` for each pair of the URL's query; stops when it returns
+/// true.
+template <class F>
+void for_each_query_pair(std::string_view url, F f) {
     auto const start = url.find('?');
-    if (start == std::string::npos)
-        return std::nullopt;
-    std::string_view rest(url);
-    rest.remove_prefix(start + 1);
+    if (start == std::string_view::npos)
+        return;
+    auto rest = url.substr(start + 1);
     while (!rest.empty()) {
         auto const amp = rest.find('&');
         auto const pair = rest.substr(0, amp);
         rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
         auto const eq = pair.find('=');
-        if (pair.substr(0, eq) != name)
-            continue;
-        std::string value(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
-        for (auto& c : value) {
-            if (c == '+')
-                c = ' ';
-        }
-        return http::percent_decode(value);
+        if (f(pair.substr(0, eq),
+              eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1)))
+            return;
     }
-    return std::nullopt;
+}
+
+/// application/x-www-form-urlencoded: '+' is a space; nullopt on a bad escape.
+std::optional<std::string> form_decode(std::string_view raw) {
+    std::string value(raw);
+    for (auto& c : value) {
+        if (c == '+')
+            c = ' ';
+    }
+    return http::percent_decode(value);
+}
+
+} // namespace
+
+std::optional<std::string> handshake_info::query(std::string_view name) const {
+    std::optional<std::string> found;
+    for_each_query_pair(url, [&](std::string_view key, std::string_view value) {
+        if (key != name)
+            return false;
+        found = form_decode(value);
+        return true;
+    });
+    return found;
+}
+
+std::vector<std::pair<std::string, std::string>> handshake_info::query_params() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for_each_query_pair(url, [&](std::string_view key, std::string_view value) {
+        // A bad escape stays as it came (Node's querystring does the same).
+        if (!key.empty())
+            out.emplace_back(form_decode(key).value_or(std::string(key)),
+                             form_decode(value).value_or(std::string(value)));
+        return false;
+    });
+    return out;
 }
 
 } // namespace sio::engineio

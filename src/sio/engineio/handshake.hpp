@@ -65,6 +65,7 @@ struct handshake_info {
     /// allocation per session rather than two per field.
     std::string header_block;
     std::chrono::system_clock::time_point issued;
+    bool secure = false; ///< over TLS
 
     /// Appends a field (the name is lower-cased).
     void add_header(std::string_view name, std::string_view value);
@@ -74,6 +75,8 @@ struct handshake_info {
     std::optional<std::string_view> header(std::string_view name) const;
     /// The percent-decoded value of a query parameter, or nullopt.
     std::optional<std::string> query(std::string_view name) const;
+    /// Every query parameter, percent-decoded, in order.
+    std::vector<std::pair<std::string, std::string>> query_params() const;
 };
 
 } // namespace sio::engineio

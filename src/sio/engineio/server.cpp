@@ -37,6 +37,7 @@ handshake_info request_info(http::connection& conn, http::request const& req) {
     for (auto const& field : req)
         info.add_header(field.name_string(), field.value());
     info.issued = std::chrono::system_clock::now();
+    info.secure = conn.stream().is_tls();
     return info;
 }
 

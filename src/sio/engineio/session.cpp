@@ -10,6 +10,22 @@
 
 namespace sio::engineio {
 
+session::session(net::any_io_executor strand, std::string sid, config const& cfg,
+                 transport_kind initial, std::shared_ptr<handler> handler,
+                 std::shared_ptr<session_registry> registry, handshake_info handshake)
+    : strand_(std::move(strand))
+    , sid_(std::move(sid))
+    , handshake_(std::move(handshake))
+    , config_(cfg)
+    , handler_(std::move(handler))
+    , registry_(std::move(registry))
+    , transport_(initial)
+    , heartbeat_(strand_) {}
+
+session::~session() {
+    registry_->outbound().release(reserved_);
+}
+
 // --- lifecycle -----------------------------------------------------------------------------
 
 void session::start() {

@@ -102,19 +102,4 @@ std::vector<std::shared_ptr<socket>> broadcast_operator::sockets() const {
     return out;
 }
 
-void broadcast_operator::sockets_join(std::string const& room) const {
-    for (auto const& id : nsp_->get_adapter().sockets(opts_))
-        nsp_->get_adapter().add_all(id, {room});
-}
-
-void broadcast_operator::sockets_leave(std::string const& room) const {
-    for (auto const& id : nsp_->get_adapter().sockets(opts_))
-        nsp_->get_adapter().del(id, room);
-}
-
-void broadcast_operator::disconnect_sockets(bool close) const {
-    for (auto const& s : sockets())
-        s->disconnect(close);
-}
-
 } // namespace sio::socketio

@@ -18,6 +18,7 @@ namespace sio::socketio {
 
 class socket;
 class nsp;
+class remote_socket;
 
 /// The outcome of a broadcast with acknowledgements: the answers that came in, in arrival
 /// order; `timed_out` when the timeout came first (then some are missing).
@@ -46,15 +47,23 @@ public:
         emit_payload(event_name, make_payload(std::forward<Args>(args)...));
     }
     void emit_payload(std::string_view event_name, payload p) const;
-    /// Node's `io.timeout(ms).emit(..., callback)`: every matching socket is asked for an
-    /// acknowledgement; `callback` runs once, when all answered or at `timeout`, on an I/O
-    /// thread (at once, on the caller's, when nothing matches). Sockets that disconnect
-    /// before answering are not waited for.
+    /// Node's `io.timeout(ms).emit(..., callback)`: every matching socket, on every server,
+    /// is asked for an acknowledgement; `callback` runs once, when all answered or at
+    /// `timeout`, on an I/O thread (at once, on the caller's, when nothing matches). Sockets
+    /// of this server that disconnect before answering are not waited for.
     void emit_with_ack(std::string_view event_name, payload p, std::chrono::milliseconds timeout,
                        broadcast_ack_callback callback) const;
 
     /// The matching sockets of this server.
     std::vector<std::shared_ptr<socket>> sockets() const;
+
+    // Cluster-wide (every server, through the adapter; this one only after local()).
+    /// Node's fetchSockets: the matching sockets of every server. `done` runs once, on any
+    /// thread, with them or with why they could not all be had (another server did not answer
+    /// in time).
+    void fetch_sockets(adapter::completion<std::vector<remote_socket>> done) const;
+    /// The same from a coroutine: throws std::runtime_error with the reason on failure.
+    awaitable<std::vector<remote_socket>> fetch_sockets() const;
     void sockets_join(std::string const& room) const;
     void sockets_leave(std::string const& room) const;
     void disconnect_sockets(bool close = false) const;

@@ -1,3 +1,5 @@
+// Broadcasts that collect acknowledgements, across every server of the cluster: Node's
+// io.timeout(ms).emit(..., callback).
 #include "sio/core/log.hpp"
 #include "sio/socketio/broadcast.hpp"
 #include "sio/socketio/nsp.hpp"
@@ -13,72 +15,90 @@ namespace sio::socketio {
 
 namespace {
 
-/// The answers to one broadcast with acknowledgements, from every socket's strand.
-class ack_collector : public std::enable_shared_from_this<ack_collector> {
+/// The answers to one broadcast, from every server's share and every socket's thread. Done
+/// when the number of servers is known, each has said how many it sent to, and that many
+/// answers came (less the sockets that left); or at the timeout.
+class ack_collector final : public adapter::ack_sink,
+                            public std::enable_shared_from_this<ack_collector> {
 public:
-    /// `recipients` are asked for ack `id`: at the timeout, those that did not answer stop
-    /// waiting for it (as Node deletes the ack from every socket).
-    ack_collector(std::vector<std::shared_ptr<socket>> const& recipients, std::uint64_t id,
-                  broadcast_ack_callback callback)
-        : expected_(recipients.size())
-        , callback_(std::move(callback))
-        , recipients_(recipients.begin(), recipients.end())
-        , id_(id) {}
+    ack_collector(std::chrono::milliseconds timeout, broadcast_ack_callback callback)
+        : timeout_(timeout)
+        , callback_(std::move(callback)) {}
 
-    void start_timer(net::any_io_executor ex, std::chrono::milliseconds timeout) {
-        timer_.emplace(std::move(ex), timeout);
+    void arm(net::any_io_executor const& ex) override {
+        std::lock_guard lock(mutex_);
+        if (timer_ || done_)
+            return;
+        timer_.emplace(ex, timeout_);
         timer_->async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec)
                 self->finish(true);
         });
     }
-    void answer(payload args) {
+    void sent_to(std::size_t count) override {
+        std::unique_lock lock(mutex_);
+        ++servers_reported_;
+        expected_answers_ += static_cast<std::ptrdiff_t>(count);
+        complete_if_all(lock);
+    }
+    void answer(payload args) override {
         std::unique_lock lock(mutex_);
         if (done_)
             return;
         answers_.push_back(std::move(args));
         complete_if_all(lock);
     }
-    /// Finishes at once if no answer is awaited (nobody was targeted).
-    void settle() {
+    void forfeit() override {
         std::unique_lock lock(mutex_);
-        if (!done_)
-            complete_if_all(lock);
+        --expected_answers_;
+        complete_if_all(lock);
     }
-    /// A target left before answering: one answer fewer to wait for.
-    void forfeit() {
+    void on_timeout(std::function<void()> f) override {
+        {
+            std::lock_guard lock(mutex_);
+            if (!done_) {
+                on_timeout_.push_back(std::move(f));
+                return;
+            }
+            if (!timed_out_)
+                return;
+        }
+        f();
+    }
+    /// How many servers take part (known once the adapter has counted them).
+    void expect_servers(std::size_t n) {
         std::unique_lock lock(mutex_);
-        if (done_)
-            return;
-        --expected_;
+        expected_servers_ = n;
         complete_if_all(lock);
     }
 
 private:
     void complete_if_all(std::unique_lock<std::mutex>& lock) {
-        if (answers_.size() < expected_)
+        if (done_ || !expected_servers_ || servers_reported_ < *expected_servers_ ||
+            static_cast<std::ptrdiff_t>(answers_.size()) < expected_answers_)
             return;
         lock.unlock();
         finish(false);
     }
     void finish(bool timed_out) {
         std::vector<payload> answers;
+        std::vector<std::function<void()>> cleanups;
         {
             std::lock_guard lock(mutex_);
             if (done_)
                 return;
             done_ = true;
+            timed_out_ = timed_out;
             answers.swap(answers_);
+            cleanups.swap(on_timeout_);
+            if (!timed_out && timer_)
+                net::dispatch(timer_->get_executor(), [self = shared_from_this()] {
+                    self->timer_->cancel(); // on its own executor: timers are not thread-safe
+                });
         }
-        if (!timed_out && timer_)
-            net::dispatch(timer_->get_executor(), [self = shared_from_this()] {
-                self->timer_->cancel(); // on its own executor: timers are not thread-safe
-            });
         if (timed_out) {
-            for (auto const& weak : recipients_) {
-                if (auto s = weak.lock())
-                    net::dispatch(s->get_executor(), [s, id = id_] { s->forget_ack(id); });
-            }
+            for (auto const& f : cleanups)
+                f();
         }
         try {
             callback_(broadcast_ack_result{timed_out, std::move(answers)});
@@ -87,14 +107,17 @@ private:
         }
     }
 
-    std::mutex mutex_;
-    std::size_t expected_;
-    std::vector<payload> answers_;
-    bool done_ = false;
+    std::chrono::milliseconds const timeout_;
     broadcast_ack_callback callback_;
-    std::optional<net::steady_timer> timer_; // set before any answer can arrive
-    std::vector<std::weak_ptr<socket>> recipients_;
-    std::uint64_t id_;
+    std::mutex mutex_;
+    std::optional<std::size_t> expected_servers_;
+    std::size_t servers_reported_ = 0;
+    std::ptrdiff_t expected_answers_ = 0; // sent to, less those that left
+    std::vector<payload> answers_;
+    std::vector<std::function<void()>> on_timeout_;
+    bool done_ = false;
+    bool timed_out_ = false;
+    std::optional<net::steady_timer> timer_; // made once, by arm()
 };
 
 } // namespace
@@ -106,29 +129,57 @@ void broadcast_operator::emit_with_ack(std::string_view event_name, payload p,
     // One id for every recipient, from the namespace's counter that the sockets' own acks
     // also draw from: the packet is encoded once.
     packet.id = nsp_->next_ack_id();
-    auto const id = *packet.id;
-    auto const recipients = sockets();
-    auto collector = std::make_shared<ack_collector>(recipients, id, std::move(callback));
-    if (recipients.empty()) {
-        collector->settle(); // nobody to wait for: done at once, with no answers
-        return;
-    }
-    collector->start_timer(recipients.front()->get_executor(), timeout);
-    auto const frames = std::make_shared<std::vector<engineio::message> const>(to_frames(packet));
-    for (auto const& s : recipients) {
-        net::dispatch(s->get_executor(), [s, frames, id, collector, vol = opts_.is_volatile] {
-            if (!s->connected())
-                return collector->forfeit();
-            s->expect_ack(id, [collector](ack_result r) {
-                if (r.timed_out) // the socket closed before it answered
-                    collector->forfeit();
-                else
-                    collector->answer(std::move(r.args));
-            });
-            s->transport()->send(*frames, vol ? engineio::delivery::droppable
-                                              : engineio::delivery::reliable);
+    auto collector = std::make_shared<ack_collector>(timeout, std::move(callback));
+    auto& adapter = nsp_->get_adapter();
+    if (opts_.local) {
+        collector->expect_servers(1);
+    } else {
+        adapter.server_count([collector](adapter::outcome<std::size_t> n) {
+            // Servers that cannot be counted cannot be reached either: this one answers.
+            collector->expect_servers(n.ok() ? n.value : 1);
         });
     }
+    adapter.broadcast_with_ack(packet, opts_, collector);
+}
+
+std::size_t nsp::deliver_with_ack(std::vector<adapter::socket_id> const& targets, packet const& p,
+                                  bool is_volatile,
+                                  std::shared_ptr<adapter::ack_sink> const& sink) {
+    std::vector<std::shared_ptr<socket>> recipients;
+    recipients.reserve(targets.size());
+    for (auto const& id : targets) {
+        if (auto s = find(id))
+            recipients.push_back(std::move(s));
+    }
+    if (recipients.empty())
+        return 0;
+    auto const id = *p.id;
+    sink->arm(recipients.front()->get_executor());
+    // At the timeout, those that did not answer stop waiting for it (as Node deletes the ack
+    // from every socket).
+    sink->on_timeout(
+        [weak = std::vector<std::weak_ptr<socket>>(recipients.begin(), recipients.end()), id] {
+            for (auto const& w : weak) {
+                if (auto s = w.lock())
+                    net::dispatch(s->get_executor(), [s, id] { s->forget_ack(id); });
+            }
+        });
+    auto const frames = std::make_shared<std::vector<engineio::message> const>(to_frames(p));
+    for (auto const& s : recipients) {
+        net::dispatch(s->get_executor(), [s, frames, id, sink, is_volatile] {
+            if (!s->connected())
+                return sink->forfeit();
+            s->expect_ack(id, [sink](ack_result r) {
+                if (r.timed_out) // the socket closed before it answered
+                    sink->forfeit();
+                else
+                    sink->answer(std::move(r.args));
+            });
+            s->transport()->send(*frames, is_volatile ? engineio::delivery::droppable
+                                                      : engineio::delivery::reliable);
+        });
+    }
+    return recipients.size();
 }
 
 } // namespace sio::socketio

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,10 @@ namespace sio::socketio {
 class socket;
 
 using connection_handler = std::function<void(std::shared_ptr<socket> const&)>;
+/// An event another server sent with server_side_emit: its arguments (after the name), and
+/// `answer`, set when that server waits for one (call it once).
+using server_event_handler =
+    std::function<void(boost::json::array args, adapter::server_answer answer)>;
 
 /// Thread safety: use(), on_connection() before the server starts; the rest from any thread.
 class nsp : public adapter::local_delivery, public std::enable_shared_from_this<nsp> {
@@ -57,6 +62,20 @@ public:
         all().emit(event_name, std::forward<Args>(args)...);
     }
 
+    // --- the cluster (one server with the in-memory adapter) ---
+    /// Node's serverSideEmit: `event_name` and `args` to this namespace on every other server
+    /// (JSON arguments only). Throws std::invalid_argument for a reserved event name.
+    void server_side_emit(std::string_view event_name, boost::json::array args = {});
+    /// The same, waiting for every other server's answer (one value each); `done` runs once,
+    /// on any thread, with an error when some did not answer in time.
+    void server_side_emit_with_ack(std::string_view event_name, boost::json::array args,
+                                   adapter::completion<std::vector<boost::json::value>> done);
+    /// Node's io.on(event) for events from other servers.
+    void on_server_side(std::string event_name, server_event_handler handler);
+    /// How many servers share the namespace, and the rooms of all of them.
+    void server_count(adapter::completion<std::size_t> done);
+    void all_rooms(adapter::completion<std::set<std::string>> done);
+
     std::shared_ptr<socket> find(std::string const& id) const;
     std::size_t socket_count() const;
     /// Acknowledgement ids are the namespace's (as in Node), so one broadcast packet can
@@ -75,13 +94,26 @@ public:
     /// Copies the handlers of `parent` (a dynamic namespace's template).
     void inherit(nsp const& parent);
 
+    // --- adapter::local_delivery: what the adapter has this server's sockets do ---
     void deliver(std::vector<adapter::socket_id> const& targets, packet const& p,
                  bool is_volatile) override;
+    std::size_t deliver_with_ack(std::vector<adapter::socket_id> const& targets, packet const& p,
+                                 bool is_volatile,
+                                 std::shared_ptr<adapter::ack_sink> const& sink) override;
+    void describe(std::vector<adapter::socket_id> const& targets,
+                  std::function<void(std::vector<adapter::socket_details>)> done) const override;
+    void join(std::vector<adapter::socket_id> const& targets,
+              std::vector<adapter::room> const& rooms) override;
+    void leave(std::vector<adapter::socket_id> const& targets,
+               std::vector<adapter::room> const& rooms) override;
+    void disconnect(std::vector<adapter::socket_id> const& targets, bool close) override;
+    void server_side_event(boost::json::array args, adapter::server_answer answer) override;
 
 private:
     std::string name_;
     std::vector<connection_handler> connection_handlers_;
     std::vector<async_middleware> middlewares_;
+    std::vector<std::pair<std::string, server_event_handler>> server_event_handlers_;
     std::unique_ptr<adapter::adapter> adapter_;
     mutable std::mutex mutex_;
     std::size_t max_rooms_per_socket_ = 0;

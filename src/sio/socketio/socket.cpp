@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <fmt/chrono.h>
+
 #include <algorithm>
 #include <array>
 
@@ -94,6 +96,48 @@ std::string const& socket::nsp_name() const {
 
 engineio::handshake_info const& socket::handshake() const {
     return conn_->handshake();
+}
+
+boost::json::object socket::handshake_details() const {
+    auto const& hs = handshake();
+    boost::json::object headers;
+    for (auto const& [name, value] : hs.headers()) {
+        // Node joins repeated fields with ", " (set-cookie aside, which requests do not carry).
+        auto const key = boost::json::string_view(name.data(), name.size());
+        if (auto* seen = headers.if_contains(key))
+            seen->as_string().append(std::string(", ").append(value));
+        else
+            headers[key] = boost::json::string(value);
+    }
+    boost::json::object query;
+    for (auto& [name, value] : hs.query_params()) {
+        // A repeated parameter becomes an array, as Node's querystring makes it.
+        if (auto* seen = query.if_contains(name)) {
+            if (!seen->is_array())
+                *seen = boost::json::array{*seen};
+            seen->as_array().emplace_back(value);
+        } else {
+            query[name] = boost::json::string(value);
+        }
+    }
+    auto const issued = std::chrono::time_point_cast<std::chrono::milliseconds>(hs.issued);
+    boost::json::object out;
+    out["headers"] = std::move(headers);
+    // Date.toString() of the time, in UTC.
+    out["time"] = fmt::format("{:%a %b %d %Y %H:%M:%S} GMT+0000 (Coordinated Universal Time)",
+                              fmt::gmtime(std::chrono::system_clock::to_time_t(hs.issued)));
+    out["address"] = hs.address;
+    out["xdomain"] = hs.header("origin").has_value();
+    out["secure"] = hs.secure;
+    out["issued"] = issued.time_since_epoch().count();
+    out["url"] = hs.url;
+    out["query"] = std::move(query);
+    out["auth"] = auth_;
+    return out;
+}
+
+adapter::socket_details socket::details() const {
+    return {id_, handshake_details(), rooms(), data_};
 }
 
 net::any_io_executor const& socket::get_executor() const {

@@ -99,6 +99,11 @@ public:
     /// The HTTP request that opened the connection: headers (cookies, tokens), query, peer
     /// address, time. Any thread.
     engineio::handshake_info const& handshake() const;
+    /// The handshake as Node's socket.handshake has it: headers, time, address, xdomain,
+    /// secure, issued, url, query, auth.
+    boost::json::object handshake_details() const;
+    /// What fetch_sockets reports of it. Call on its executor (data() is read).
+    adapter::socket_details details() const;
     /// Free for the application (Node's socket.data). Strand only.
     boost::json::value& data() { return data_; }
     bool connected() const { return connected_; }
