@@ -73,16 +73,19 @@ using completion = std::function<void(outcome<T>)>;
 class ack_sink {
 public:
     virtual ~ack_sink() = default;
-    /// Starts the timeout on `ex` (the first call does; later ones are ignored).
+    /// Starts the timeout on `ex` (the first call does; later ones are ignored). An adapter that
+    /// waits on other servers arms it, so that the broadcast ends even with no local recipient.
     virtual void arm(net::any_io_executor const& ex) = 0;
     /// One server's share: it sent the packet to `count` sockets. Answers may come before.
     virtual void sent_to(std::size_t count) = 0;
     virtual void answer(protocol::payload args) = 0;
     /// A socket it was sent to left without answering: not waited for.
     virtual void forfeit() = 0;
-    /// Runs `f` when the broadcast times out (at once if it has): what still waits for an
-    /// answer can be dropped. Not run when every answer came.
-    virtual void on_timeout(std::function<void()> f) = 0;
+    /// Runs `f(timed_out)` once the broadcast has ended (at once if it has): on a timeout,
+    /// what still waits for answers can be dropped; either way, bookkeeping can go.
+    virtual void on_finish(std::function<void(bool timed_out)> f) = 0;
+    /// How long the broadcast waits for answers (Node's flags.timeout).
+    virtual std::chrono::milliseconds timeout() const = 0;
 };
 
 /// The answer a server-side event handler gives (Node's serverSideEmit ack: one value).
@@ -122,6 +125,9 @@ public:
     virtual void disconnect(std::vector<socket_id> const& targets, bool close) {
         (void)targets, (void)close;
     }
+    /// An ack id for a packet this server sends to several of its sockets (the namespace's
+    /// counter, which its sockets' own acks also draw from).
+    virtual std::uint64_t next_ack_id() { return 0; }
     /// Another server's server_side_emit: `args` is [event, ...]; `answer` is set when that
     /// server waits for one.
     virtual void server_side_event(boost::json::array args, server_answer answer) {

@@ -53,18 +53,17 @@ public:
         --expected_answers_;
         complete_if_all(lock);
     }
-    void on_timeout(std::function<void()> f) override {
+    void on_finish(std::function<void(bool timed_out)> f) override {
         {
             std::lock_guard lock(mutex_);
             if (!done_) {
-                on_timeout_.push_back(std::move(f));
+                on_finish_.push_back(std::move(f));
                 return;
             }
-            if (!timed_out_)
-                return;
         }
-        f();
+        f(timed_out_);
     }
+    std::chrono::milliseconds timeout() const override { return timeout_; }
     /// How many servers take part (known once the adapter has counted them).
     void expect_servers(std::size_t n) {
         std::unique_lock lock(mutex_);
@@ -82,7 +81,7 @@ private:
     }
     void finish(bool timed_out) {
         std::vector<payload> answers;
-        std::vector<std::function<void()>> cleanups;
+        std::vector<std::function<void(bool)>> cleanups;
         {
             std::lock_guard lock(mutex_);
             if (done_)
@@ -90,16 +89,14 @@ private:
             done_ = true;
             timed_out_ = timed_out;
             answers.swap(answers_);
-            cleanups.swap(on_timeout_);
+            cleanups.swap(on_finish_);
             if (!timed_out && timer_)
                 net::dispatch(timer_->get_executor(), [self = shared_from_this()] {
                     self->timer_->cancel(); // on its own executor: timers are not thread-safe
                 });
         }
-        if (timed_out) {
-            for (auto const& f : cleanups)
-                f();
-        }
+        for (auto const& f : cleanups)
+            f(timed_out);
         try {
             callback_(broadcast_ack_result{timed_out, std::move(answers)});
         } catch (std::exception const& e) {
@@ -114,7 +111,7 @@ private:
     std::size_t servers_reported_ = 0;
     std::ptrdiff_t expected_answers_ = 0; // sent to, less those that left
     std::vector<payload> answers_;
-    std::vector<std::function<void()>> on_timeout_;
+    std::vector<std::function<void(bool)>> on_finish_;
     bool done_ = false;
     bool timed_out_ = false;
     std::optional<net::steady_timer> timer_; // made once, by arm()
@@ -157,8 +154,11 @@ std::size_t nsp::deliver_with_ack(std::vector<adapter::socket_id> const& targets
     sink->arm(recipients.front()->get_executor());
     // At the timeout, those that did not answer stop waiting for it (as Node deletes the ack
     // from every socket).
-    sink->on_timeout(
-        [weak = std::vector<std::weak_ptr<socket>>(recipients.begin(), recipients.end()), id] {
+    sink->on_finish(
+        [weak = std::vector<std::weak_ptr<socket>>(recipients.begin(), recipients.end()),
+         id](bool timed_out) {
+            if (!timed_out)
+                return; // every socket answered: nothing waits
             for (auto const& w : weak) {
                 if (auto s = w.lock())
                     net::dispatch(s->get_executor(), [s, id] { s->forget_ack(id); });

@@ -80,7 +80,9 @@ public:
     std::size_t socket_count() const;
     /// Acknowledgement ids are the namespace's (as in Node), so one broadcast packet can
     /// carry the same id to every recipient.
-    std::uint64_t next_ack_id() { return next_ack_id_.fetch_add(1, std::memory_order_relaxed); }
+    std::uint64_t next_ack_id() override {
+        return next_ack_id_.fetch_add(1, std::memory_order_relaxed);
+    }
     adapter::adapter& get_adapter() { return *adapter_; }
 
     // --- used by client ---

@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(a_broadcast_with_acks_ends_at_the_timeout_with_the_answers_
     auto sink = s.adapter->remote_sink;
     BOOST_TEST_REQUIRE(sink);
     bool cleaned_up = false;
-    sink->on_timeout([&] { cleaned_up = true; });
+    sink->on_finish([&](bool timed_out) { cleaned_up = timed_out; });
     sink->arm(ioc.get_executor()); // an adapter that waits on other servers starts the clock
     sink->sent_to(3);
     sink->answer(socketio::make_payload(1));
