@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 namespace sio::socketio {
 
@@ -24,17 +25,37 @@ event::event(std::shared_ptr<socket> s, std::string name, payload args,
     , payload_(std::move(args))
     , id_(id) {}
 
+namespace {
+
+void send_ack(socket& s, std::uint64_t id, payload p) {
+    packet ack;
+    ack.type = packet_type::ack;
+    ack.nsp = s.nsp_name();
+    ack.id = id;
+    ack.data = boost::json::value(std::move(p.args));
+    ack.attachments = std::move(p.attachments);
+    s.send_packet(ack);
+}
+
+} // namespace
+
 void event::ack_payload(payload p) {
     if (!id_ || acked_)
         return;
     acked_ = true;
-    packet ack;
-    ack.type = packet_type::ack;
-    ack.nsp = socket_->nsp_name();
-    ack.id = id_;
-    ack.data = boost::json::value(std::move(p.args));
-    ack.attachments = std::move(p.attachments);
-    socket_->send_packet(ack);
+    send_ack(*socket_, *id_, std::move(p));
+}
+
+std::function<void(payload)> event::responder() {
+    if (!id_ || acked_)
+        return [](payload) {
+        };
+    acked_ = true;
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    return [s = socket_, id = *id_, once](payload p) {
+        if (!once->exchange(true))
+            send_ack(*s, id, std::move(p));
+    };
 }
 
 void log_bad_arguments(socket const& s, std::string_view event_name) {

@@ -51,6 +51,10 @@ public:
         ack_payload(make_payload(std::forward<Args>(args)...));
     }
     void ack_payload(payload p);
+    /// The acknowledgement as a function to call later, from any thread, once the answer is
+    /// known (Node's callback kept past the handler). Only its first call counts; ack() on the
+    /// event does nothing afterwards. Without an ack id it does nothing.
+    std::function<void(payload)> responder();
 
 private:
     std::shared_ptr<socket> socket_;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace sio;
@@ -105,6 +106,34 @@ BOOST_AUTO_TEST_CASE(fetch_sockets_describes_them_and_its_handles_command_them) 
     BOOST_TEST(r.rooms.contains("lobby"));
     BOOST_TEST(r.b_bye == "41");
     BOOST_TEST(r.b_extra == "");
+}
+
+BOOST_AUTO_TEST_CASE(an_event_is_acknowledged_later_from_another_thread) {
+    // What a handler does when its answer comes from the cluster: keep the responder.
+    sio.of("/deferred").on_connection([](std::shared_ptr<sio_socket> const& s) {
+        s->on("ask", [](sio_socket&, event& ev) {
+            auto respond = ev.responder();
+            ev.ack("too early"); // the responder took the ack: this does nothing
+            std::thread([respond] {
+                std::this_thread::sleep_for(50ms);
+                respond(socketio::make_payload("later"));
+                respond(socketio::make_payload("twice")); // only the first counts
+            }).detach();
+        });
+    });
+    auto const frames = io.run([](tcp::endpoint at) -> awaitable<std::vector<std::string>> {
+        auto ws = co_await open_session(at);
+        std::vector<std::string> out;
+        co_await ws->send_text("40/deferred,");
+        out.push_back(co_await next_text(*ws));
+        co_await ws->send_text(R"(42/deferred,7["ask"])");
+        out.push_back(co_await next_text(*ws));
+        if (auto extra = co_await ws->read(200ms))
+            out.push_back(extra->data);
+        co_return out;
+    }(ep));
+    BOOST_TEST_REQUIRE(frames.size() == 2u); // one answer, no second
+    BOOST_TEST(frames[1] == R"(43/deferred,7["later"])");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
