@@ -39,16 +39,44 @@ for p in "${packages[@]}"; do
     [ "$status" = installed ] || missing+=("$p")
 done
 
+# Root's commands (apt-get update / install), through sudo when not root.
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    else
+        command -v sudo >/dev/null 2>&1 || { echo "setup: run as root or install sudo" >&2; exit 1; }
+        sudo "$@"
+    fi
+}
+export DEBIAN_FRONTEND=noninteractive
+
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
-    sudo=""
-    if [ "$(id -u)" != 0 ]; then
-        command -v sudo >/dev/null 2>&1 || { echo "setup: run as root or install sudo" >&2; exit 1; }
-        sudo="sudo"
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# msgpack-cxx (headers and a CMake config only), for the cluster layer's Redis wire format.
+# Debian's libmsgpack-cxx-dev depends on Boost 1.74, which conflicts with the 1.81 packages
+# above, so its .deb is unpacked into .deps/msgpack (git-ignored) instead of installed;
+# CMakeLists.txt finds it there.
+msgpack_dir="$root/.deps/msgpack"
+if [ ! -f "$msgpack_dir/usr/include/msgpack.hpp" ]; then
+    echo "setup: unpacking libmsgpack-cxx-dev into .deps/msgpack"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    # apt-get download needs the package lists: update them once if that is why it failed.
+    if ! (cd "$tmp" && apt-get download libmsgpack-cxx-dev >"$tmp/log" 2>&1); then
+        as_root apt-get update -qq
+        (cd "$tmp" && apt-get download libmsgpack-cxx-dev >"$tmp/log" 2>&1) ||
+            { cat "$tmp/log" >&2; echo "setup: apt-get download libmsgpack-cxx-dev failed" >&2; exit 1; }
     fi
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Unpacked beside, then renamed: an interrupted run leaves no half-filled .deps/msgpack.
+    rm -rf "$msgpack_dir.partial"
+    mkdir -p "$(dirname "$msgpack_dir")"
+    dpkg -x "$tmp"/libmsgpack-cxx-dev_*.deb "$msgpack_dir.partial"
+    rm -rf "$msgpack_dir"
+    mv "$msgpack_dir.partial" "$msgpack_dir"
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
