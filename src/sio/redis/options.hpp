@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sio::redis {
 
@@ -30,7 +31,8 @@ struct options {
     /// One reply larger than this (see reply_reader) drops the connection.
     std::size_t max_reply_bytes = std::size_t{512} << 20;
     /// The client's outage buffer for publishes (see client::publish): past either limit
-    /// the oldest are dropped, and counted.
+    /// the oldest are dropped, and counted. So a publish arrives at most max_buffered_age
+    /// late, or not at all.
     std::size_t max_buffered_bytes = std::size_t{16} << 20;
     std::chrono::milliseconds max_buffered_age{5000};
 };
