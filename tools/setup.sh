@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on Debian 12, and nothing that is already there.
-# Usage: tools/setup.sh [--tests]   (--tests adds what the test suites need: Chromium, and
-# clang 14 with its sanitizer and libFuzzer runtimes for tools/fuzz)
+# Usage: tools/setup.sh [--tests]   (--tests adds what the test suites need: Chromium,
+# clang 14 with its sanitizer and libFuzzer runtimes for tools/fuzz, and redis-server)
 # Idempotent; quiet and quick when everything is present.
 set -euo pipefail
 
@@ -17,7 +17,7 @@ done
 packages=(
     g++ cmake ninja-build ccache git pkg-config clang-format
     libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-    libfmt-dev zlib1g-dev libssl-dev
+    libfmt-dev zlib1g-dev libssl-dev libhiredis-dev
 )
 if [ "$want_tests" = 1 ]; then
     packages+=(chromium openssl libnss3-tools) # TLS tests: make a CA; Chromium trusts it
@@ -25,6 +25,7 @@ if [ "$want_tests" = 1 ]; then
     # links; clang-14 only recommends it. (libfuzzer-14-dev, a standalone libFuzzer.a, is not
     # needed.)
     packages+=(clang-14 libclang-rt-14-dev)
+    packages+=(redis-server) # the redis tests start their own servers on free ports
 fi
 # A newer Node.js already on the machine is used as it is; otherwise Debian's (18.x) is enough.
 if ! command -v node >/dev/null 2>&1; then
