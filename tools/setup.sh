@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Installs what the project needs on Debian 12, and nothing that is already there.
-# Usage: tools/setup.sh [--tests]   (--tests adds what the test suites need: Chromium,
+# Usage: tools/setup.sh [--tests] [--cluster]   (--cluster adds redis-server for tools/cluster;
+# --tests adds what the test suites need: Chromium,
 # clang 14 with its sanitizer and libFuzzer runtimes for tools/fuzz, and redis-server)
 # Idempotent; quiet and quick when everything is present.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want_tests=0
+want_cluster=0
 for arg in "$@"; do
     case "$arg" in
     --tests) want_tests=1 ;;
+    --cluster) want_cluster=1 ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
     esac
 done
@@ -26,6 +29,9 @@ if [ "$want_tests" = 1 ]; then
     # needed.)
     packages+=(clang-14 libclang-rt-14-dev)
     packages+=(redis-server) # the redis tests start their own servers on free ports
+fi
+if [ "$want_cluster" = 1 ]; then
+    packages+=(redis-server) # tools/cluster runs a private one
 fi
 # A newer Node.js already on the machine is used as it is; otherwise Debian's (18.x) is enough.
 if ! command -v node >/dev/null 2>&1; then

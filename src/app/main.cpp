@@ -1,12 +1,17 @@
 // The demo: the chapter's server on port 8000, serving the compiled web client.
+#include "sio/cluster/redis_adapter.hpp"
+#include "sio/core/io_pool.hpp"
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
 #include "sio/http/static_files.hpp"
+#include "sio/redis/url.hpp"
 #include "sio/socketio/server.hpp"
 
 #include "app/hello_app.hpp"
+
+#include <boost/asio/strand.hpp>
 
 #include <charconv>
 #include <csignal>
@@ -27,6 +32,7 @@ struct options {
     fs::path www = SIO_DEFAULT_WWW;
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     bool production = false;
+    std::string redis; // a cluster through this Redis; empty: this process alone
 };
 
 constexpr std::string_view usage = R"(usage: sio_demo [options]
@@ -44,6 +50,9 @@ constexpr std::string_view usage = R"(usage: sio_demo [options]
   --tls-cert FILE  serve HTTPS and WSS (on the same port) with this PEM certificate chain,
                    the server's certificate first; needs --tls-key
   --tls-key FILE   the PEM private key of --tls-cert's certificate
+  --redis URL      join a cluster through Redis (redis://[[user]:password@]host[:port][/db]),
+                   wire-compatible with Node servers running @socket.io/redis-adapter
+                   (default: $REDIS_URL; none: this process alone)
 )";
 
 [[noreturn]] void fail(std::string_view message) {
@@ -64,6 +73,8 @@ options parse_options(int argc, char** argv) {
     options opts;
     if (char const* env = std::getenv("NODE_ENV"))
         opts.production = std::string_view(env) == "production";
+    if (char const* env = std::getenv("REDIS_URL"))
+        opts.redis = env;
     std::vector<std::string_view> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         auto const arg = args[i];
@@ -96,6 +107,8 @@ options parse_options(int argc, char** argv) {
             opts.server.tls_cert_file = std::string(value());
         else if (arg == "--tls-key")
             opts.server.tls_key_file = std::string(value());
+        else if (arg == "--redis")
+            opts.redis = std::string(value());
         else if (arg == "--help" || arg == "-h") {
             fmt::print("{}", usage);
             std::exit(0);
@@ -132,7 +145,22 @@ int main(int argc, char** argv) {
         .roots = {opts.www / "dist", opts.www / "public"},
     }));
 
-    socketio::server io;
+    std::optional<cluster::redis_link> redis;
+    socketio::server_options io_options;
+    if (!opts.redis.empty()) {
+        redis::options ro;
+        try {
+            ro.where = redis::parse_url(opts.redis);
+        } catch (std::exception const& e) {
+            fail(e.what());
+        }
+        // Its connections live on one strand of the pool; it reconnects on its own.
+        redis.emplace(net::make_strand(pool.next()), ro);
+        redis->start();
+        io_options.adapter = redis->adapter_factory();
+        log::info("cluster: through Redis at {}:{}", ro.where.host, ro.where.port);
+    }
+    socketio::server io{io_options};
     app::register_hello_app(io);
     server.mount(io.path(), io.engine());
     // Pages written for the Node server load the client from /socket.io/socket.io.js.
@@ -155,7 +183,11 @@ int main(int argc, char** argv) {
     if (!opts.server.tls_cert_file.empty())
         log::info("HTTPS and WSS with the certificate {}", opts.server.tls_cert_file);
 
-    if (http::run_until_signal(pool, server))
+    bool const clean = http::run_until_signal(pool, server, [&redis] {
+        if (redis)
+            redis->stop(); // the cluster hears no more from us; the pool can run out of work
+    });
+    if (clean)
         log::info("stopped");
     else
         log::warn("stopped after cutting off clients still connected at the end of the grace");

@@ -10,6 +10,10 @@ const STATUS_TEXT = {
 const store = createStore(appReducer)
 
 const statusEl = document.getElementById('status')
+// In a cluster (tools/cluster), which server this page talks to: two tabs on two servers
+// show the room hellos crossing between them.
+const serverEl = document.getElementById('server')
+if (serverEl) serverEl.textContent = window.location.host
 const logEl = document.getElementById('log')
 
 const render = () => {

@@ -3,6 +3,7 @@
 #include "sio/core/log.hpp"
 
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -19,7 +20,7 @@ constexpr auto cut_off_margin = std::chrono::milliseconds(500);
 
 } // namespace
 
-bool run_until_signal(io_pool& pool, server& srv) {
+bool run_until_signal(io_pool& pool, server& srv, std::function<void()> after_drain) {
     std::mutex mutex;
     std::condition_variable finished;
     bool done = false;
@@ -28,6 +29,7 @@ bool run_until_signal(io_pool& pool, server& srv) {
     std::jthread watchdog;
 
     net::signal_set signals{pool.main(), SIGINT, SIGTERM};
+    net::steady_timer drained{pool.main()};
     signals.async_wait([&](boost::system::error_code ec, int signal) {
         if (ec)
             return;
@@ -35,6 +37,10 @@ bool run_until_signal(io_pool& pool, server& srv) {
         auto const started = std::chrono::steady_clock::now();
         srv.stop();
         pool.release();
+        if (after_drain) {
+            drained.expires_after(srv.settings().drain);
+            drained.async_wait([&](boost::system::error_code) { after_drain(); });
+        }
         auto const bound = srv.settings().drain + srv.settings().shutdown_grace + cut_off_margin;
         watchdog = std::jthread([&, bound, started] {
             std::unique_lock lock(mutex);

@@ -93,6 +93,7 @@ public:
     /// Every socket of the main namespace (then .emit_with_ack, .sockets(), ...).
     broadcast_operator all() { return main().all(); }
     broadcast_operator to(std::string room) { return main().to(std::move(room)); }
+    broadcast_operator in(std::string room) { return main().in(std::move(room)); }
     broadcast_operator except(std::string room) { return main().except(std::move(room)); }
     broadcast_operator volatile_() { return main().volatile_(); }
     template <class... Args>
