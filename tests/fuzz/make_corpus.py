@@ -176,6 +176,26 @@ for name, target in {
 }.items():
     seed("static_files", name, target)
 
+# --- redis_wire: a selector byte (0 broadcast, 1 request, 2 response), then the message --
+rw = "redis_wire"
+seed(rw, "broadcast", b"\x00" + bytes.fromhex(
+    "93a665367658484683a47479706502a46461746192a26576a568656c6c6fa36e7370a12f83a5726f6f6d7390"
+    "a6657863657074 90a5666c61677380".replace(" ", "")))
+seed(rw, "broadcast_binary", b"\x00" + bytes.fromhex(
+    "93a665367658484683a47479706502a46461746193a362696ec403010203 81a66e6573746564c401ff"
+    "a36e7370a12f83a5726f6f6d7391a5726f6f6d31a6657863657074 90a5666c61677380".replace(" ", "")))
+seed(rw, "fetch", b'\x01{"uid":"e6vXHF","requestId":"abc","type":5,"opts":{"rooms":["room1"],"except":[]}}')
+seed(rw, "all_rooms", b'\x01{"uid":"e6vXHF","requestId":"abc","type":1}')
+seed(rw, "join", b'\x01{"uid":"e6vXHF","type":2,"opts":{"rooms":["room1"],"except":[]},"rooms":["room9"]}')
+seed(rw, "emitter_join", b'\x01{"type":2,"opts":{"rooms":["room1"],"except":[]},"rooms":["room7"]}')
+seed(rw, "disconnect", b'\x01{"uid":"e6vXHF","type":4,"opts":{"rooms":["x"],"except":[]},"close":true}')
+seed(rw, "sse", b'\x01{"uid":"e6vXHF","requestId":"q","type":6,"data":["sse","with-ack"]}')
+seed(rw, "rooms_answer", b'\x02{"requestId":"abc","rooms":["room1","x"]}')
+seed(rw, "sse_answer", b'\x02{"type":6,"requestId":"q","data":{"a":1}}')
+seed(rw, "count_answer", b'\x02{"type":8,"requestId":"q","clientCount":2}')
+seed(rw, "fetch_answer", b'\x02{"requestId":"abc","sockets":[{"id":"s1","handshake":{"auth":{}},'
+     b'"rooms":["s1","room1"],"data":null}]}')
+
 # --- handshake_query: the target, then header lines ----------------------------------------
 hq = "handshake_query"
 seed(hq, "polling", "/socket.io/?EIO=4&transport=polling&t=N8hyd6w")

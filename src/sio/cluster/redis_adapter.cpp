@@ -7,6 +7,7 @@
 #include "sio/redis/client.hpp"
 #include "sio/redis/subscriber.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
@@ -258,8 +259,13 @@ public:
     // --- cluster-wide requests -----------------------------------------------------------
 
     void server_count(sa::completion<std::size_t> done) override {
-        if (!link_->ready())
-            return done({0, "redis adapter: not connected to Redis"});
+        if (!link_->ready()) {
+            // Fails fast, but never inside the call (callers may hold locks).
+            net::post(link_->executor, [done = std::move(done)] {
+                done({0, "redis adapter: not connected to Redis"});
+            });
+            return;
+        }
         std::vector<std::string> args{"PUBSUB", "NUMSUB", request_channel_};
         link_->pub.command(std::move(args), [done = std::move(done)](redis::outcome r) {
             if (!r.ok())
@@ -276,13 +282,20 @@ public:
                        sa::completion<std::vector<socket_details>> done) override {
         if (opts.local)
             return in_memory_adapter::fetch_sockets(opts, std::move(done));
+        // This server's sockets first (each read on its own thread), then the others'.
         in_memory_adapter::fetch_sockets(
-            opts, [this, opts,
+            opts, [route = std::weak_ptr(route_), opts,
                    done = std::move(done)](sa::outcome<std::vector<socket_details>> local) mutable {
-                ask_cluster(request_type::remote_fetch, opts, {}, [&](pending_request& p) {
-                    p.sockets = std::move(local.value);
-                    p.fetched = std::move(done);
+                bool asked = false;
+                with_adapter(route, [&](redis_adapter& a) {
+                    asked = true;
+                    a.ask_cluster(request_type::remote_fetch, opts, {}, [&](pending_request& p) {
+                        p.sockets = std::move(local.value);
+                        p.fetched = std::move(done);
+                    });
                 });
+                if (!asked)
+                    done({std::move(local.value), "redis adapter: the namespace is gone"});
             });
     }
 
