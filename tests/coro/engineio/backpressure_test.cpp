@@ -122,7 +122,8 @@ BOOST_AUTO_TEST_CASE(a_poll_reply_the_client_does_not_read_ends_its_session_afte
     };
     auto socket = f.io.run(get(f.ep, eio_fixture::polling(sid)));
     // The session ends with the reason, its data gone; the connection does not outlive it.
-    BOOST_TEST(f.closed_with(disconnect_reason::write_timeout));
+    // (Bounded generously: filling the kernel's buffers first takes a while on a busy machine.)
+    BOOST_TEST(f.closed_with(disconnect_reason::write_timeout, 15s));
     BOOST_TEST(f.sessions_drain());
     BOOST_TEST(wait_until([&] { return f.server.connection_count() == 0u; }, 2s));
     f.io.run([](std::shared_ptr<tcp::socket> client) -> awaitable<void> {

@@ -137,8 +137,8 @@ struct eio_fixture {
             std::this_thread::sleep_for(5ms);
         return eio->session_count() == 0;
     }
-    bool closed_with(disconnect_reason r) {
-        auto const until = std::chrono::steady_clock::now() + 2s;
+    bool closed_with(disconnect_reason r, std::chrono::milliseconds timeout = 2s) {
+        auto const until = std::chrono::steady_clock::now() + timeout;
         for (;;) {
             auto const reasons = handler->close_reasons();
             if (std::find(reasons.begin(), reasons.end(), r) != reasons.end())
