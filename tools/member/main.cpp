@@ -1,6 +1,6 @@
 // A member of a Redis-backed cluster for the black-box cluster checks: the chapter's
 // IO_CLIENT_JOIN_ROOM plus the test hooks of shared/docs/cluster-hooks.md, on namespace "/",
-// key prefix "socket.io".
+// key prefix "socket.io"; and the server-side event `note`, relayed to its clients.
 //
 //   sio_cluster_member --port PORT --redis redis://HOST:PORT [--id NAME] [--host ADDR]
 //
@@ -107,6 +107,14 @@ void register_hooks(socketio::server& io, std::string const& id, std::uint16_t c
         out["from"] = in && in->contains("from") ? in->at("from") : boost::json::value();
         out["payload"] = in && in->contains("payload") ? in->at("payload") : boost::json::value();
         reply(std::move(out));
+    });
+    // A server-side event from elsewhere (another member, an emitter), which nobody answers:
+    // shown to this server's own clients as `server-side-note` with the event's arguments, so
+    // that a test can see it arrive (not in cluster-hooks.md; tests/js/cluster_emitter).
+    root.on_server_side("note", [&io](boost::json::array args, adapter::server_answer) {
+        socketio::payload p;
+        p.args = std::move(args);
+        io.main().local().emit_payload("server-side-note", std::move(p));
     });
     io.on_connection([&io, id, &port](std::shared_ptr<socket> const& s) {
         s->on("IO_CLIENT_JOIN_ROOM", [&io](socket& self, event& ev) {

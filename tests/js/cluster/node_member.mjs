@@ -1,6 +1,7 @@
 // A Node member of a Redis-backed cluster, for the mixed-cluster tests: socket.io 4.8.4 with
 // @socket.io/redis-adapter 8.3.0 over node-redis 4.7.1, running the chapter's
-// IO_CLIENT_JOIN_ROOM and the hooks of shared/docs/cluster-hooks.md on "/".
+// IO_CLIENT_JOIN_ROOM and the hooks of shared/docs/cluster-hooks.md on "/", and the
+// server-side event `note`, relayed to its clients as `server-side-note`.
 //
 //   node node_member.mjs --port PORT --redis redis://HOST:PORT [--id NAME]
 //
@@ -30,6 +31,8 @@ let id = values.id
 let port = 0
 
 io.on('ping-servers', ({ from, payload }, reply) => reply({ server: id, from, payload }))
+// A server-side event nobody answers (from an emitter, say), shown to this server's clients.
+io.on('note', (...args) => io.local.emit('server-side-note', ...args))
 io.on('connection', (socket) => {
   socket.on('IO_CLIENT_JOIN_ROOM', (room) => {
     socket.join(room)
