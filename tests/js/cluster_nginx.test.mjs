@@ -68,7 +68,18 @@ async function startNginx(ports) {
   })
   const nginx = { child, dir, port: listen, output, accessLog: join(dir, 'access.log') }
   // Ready when it accepts connections.
-  await eventually(
+  try {
+    await waitForNginx(child, listen, output)
+  } catch (e) {
+    await stopServer(child, { signal: 'SIGKILL' })
+    rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
+  return nginx
+}
+
+function waitForNginx(child, listen, output) {
+  return eventually(
     () => {
       if (child.exitCode !== null) assert.fail(`nginx exited (${child.exitCode}): ${output.join('')}`)
       return new Promise((resolve) => {
@@ -82,7 +93,6 @@ async function startNginx(ports) {
     () => `nginx did not start: ${output.join('')}`,
     10_000,
   )
-  return nginx
 }
 
 describe('nginx in front of two demo servers sharing a Redis', { skip, timeout: 90_000 }, () => {
