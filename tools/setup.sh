@@ -2,7 +2,7 @@
 # Installs what the project needs on Debian 12, and nothing that is already there.
 # Usage: tools/setup.sh [--tests] [--cluster]   (--cluster adds redis-server for tools/cluster;
 # --tests adds what the test suites need: Chromium,
-# clang 14 with its sanitizer and libFuzzer runtimes for tools/fuzz, and redis-server)
+# clang 14 with its sanitizer and libFuzzer runtimes for tools/fuzz, redis-server and nginx)
 # Idempotent; quiet and quick when everything is present.
 set -euo pipefail
 
@@ -29,6 +29,7 @@ if [ "$want_tests" = 1 ]; then
     # needed.)
     packages+=(clang-14 libclang-rt-14-dev)
     packages+=(redis-server) # the redis tests start their own servers on free ports
+    packages+=(nginx)        # cluster_nginx: sticky sessions in front of two servers
 fi
 if [ "$want_cluster" = 1 ]; then
     packages+=(redis-server) # tools/cluster runs a private one

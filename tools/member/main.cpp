@@ -1,6 +1,9 @@
 // A member of a Redis-backed cluster for the black-box cluster checks: the chapter's
 // IO_CLIENT_JOIN_ROOM plus the test hooks of shared/docs/cluster-hooks.md, on namespace "/",
-// key prefix "socket.io"; and the server-side event `note`, relayed to its clients.
+// key prefix "socket.io"; and, as tests/js/cluster/node_member.mjs has them, `survey`
+// {room, timeoutMs} (a broadcast with acks of 'question', acked {error, answers sorted}),
+// `sockets-join` / `sockets-leave` {room, target} and `disconnect-room` {room, close}.
+// Also the server-side event `note`, relayed to its clients as `server-side-note`.
 //
 //   sio_cluster_member --port PORT --redis redis://HOST:PORT [--id NAME] [--host ADDR]
 //
@@ -16,6 +19,7 @@
 #include "sio/socketio/server.hpp"
 
 #include <boost/asio/strand.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -94,6 +98,26 @@ std::vector<std::string> names(boost::json::object const& o, std::string_view ke
         }
     }
     return out;
+}
+
+/// `{error, answers}` as the Node member acks a survey: each client's first argument, sorted
+/// (the clients answer strings), and Node's error text after a timeout.
+socketio::payload survey_result(socketio::broadcast_ack_result const& r) {
+    std::vector<std::string> answers;
+    for (auto const& a : r.answers) {
+        if (a.args.empty())
+            answers.emplace_back();
+        else if (a.args[0].is_string())
+            answers.emplace_back(a.args[0].as_string());
+        else
+            answers.push_back(boost::json::serialize(a.args[0]));
+    }
+    std::sort(answers.begin(), answers.end());
+    boost::json::object out;
+    out["error"] =
+        r.timed_out ? boost::json::value("operation has timed out") : boost::json::value();
+    out["answers"] = boost::json::array(answers.begin(), answers.end());
+    return socketio::make_payload(std::move(out));
 }
 
 void register_hooks(socketio::server& io, std::string const& id, std::uint16_t const& port) {
@@ -200,6 +224,54 @@ void register_hooks(socketio::server& io, std::string const& id, std::uint16_t c
                     out["responses"] = boost::json::array(r.value.begin(), r.value.end());
                     ack(socketio::make_payload(std::move(out)));
                 });
+        });
+        s->on("survey", [&io](socket&, event& ev) {
+            auto const* spec = ev.args().empty() ? nullptr : ev.args()[0].if_object();
+            auto const room = spec ? names(*spec, "room") : std::vector<std::string>{};
+            auto const* t = spec ? spec->if_contains("timeoutMs") : nullptr;
+            auto const timeout = std::chrono::milliseconds(
+                t && t->is_number() ? t->to_number<std::int64_t>() : 5000);
+            auto const ack = ev.responder();
+            auto target = io.all();
+            for (auto const& r : room)
+                target = target.to(r);
+            target.emit_with_ack(
+                "question", socketio::make_payload(), timeout,
+                [ack](socketio::broadcast_ack_result r) { ack(survey_result(r)); });
+        });
+        // Cluster-wide room changes: `{room, target}` / `{room, close}`.
+        auto const room_of = [](event& ev, std::string_view key) -> std::optional<std::string> {
+            auto const* spec = ev.args().empty() ? nullptr : ev.args()[0].if_object();
+            auto const* v = spec ? spec->if_contains(key) : nullptr;
+            if (!v || !v->is_string())
+                return std::nullopt;
+            return std::string(v->as_string());
+        };
+        s->on("sockets-join", [&io, room_of](socket&, event& ev) {
+            auto const room = room_of(ev, "room");
+            auto const target = room_of(ev, "target");
+            if (!room || !target)
+                return ev.ack(false);
+            io.in(*room).sockets_join(*target);
+            ev.ack(true);
+        });
+        s->on("sockets-leave", [&io, room_of](socket&, event& ev) {
+            auto const room = room_of(ev, "room");
+            auto const target = room_of(ev, "target");
+            if (!room || !target)
+                return ev.ack(false);
+            io.in(*room).sockets_leave(*target);
+            ev.ack(true);
+        });
+        s->on("disconnect-room", [&io, room_of](socket&, event& ev) {
+            auto const room = room_of(ev, "room");
+            if (!room)
+                return ev.ack(false);
+            auto const* spec = ev.args()[0].if_object();
+            auto const* close = spec->if_contains("close");
+            // Acked first: with close, the asking socket may be one of those disconnected.
+            ev.ack(true);
+            io.in(*room).disconnect_sockets(close && close->is_bool() && close->as_bool());
         });
         s->on("count", [&io](socket&, event& ev) {
             auto const ack = ev.responder();

@@ -13,6 +13,8 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <shared_mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -35,23 +37,47 @@ struct adapter_route {
 } // namespace
 
 struct redis_link::impl : std::enable_shared_from_this<impl> {
-    impl(net::any_io_executor ex, redis::options const& o)
+    using clock = std::chrono::steady_clock;
+    using counts = std::map<std::string, std::int64_t>; // request channel -> subscribers
+
+    impl(net::any_io_executor ex, redis::options const& o, redis_link_options lo)
         : executor(ex)
         , pub(ex, o)
-        , sub(ex, o) {}
+        , sub(ex, o)
+        , link_options(lo)
+        , rejoin_timer(ex)
+        , census_timer(ex) {}
 
     net::any_io_executor executor;
     redis::client pub;
     redis::subscriber sub;
+    redis_link_options const link_options;
     std::atomic<bool> sub_ready{false};
     std::atomic<bool> pub_connected{false};
+    std::atomic<bool> holding{true};
 
-    std::mutex mutex;                                                         // guards the routes
+    std::mutex mutex; // guards the routes and request_channels
     std::unordered_map<std::string, std::weak_ptr<adapter_route>> by_channel; // requests, responses
     std::unordered_map<std::string, std::weak_ptr<adapter_route>> by_pattern; // broadcasts
+    std::multiset<std::string> request_channels; // one per namespace's adapter
+
+    // On the executor only.
+    net::steady_timer rejoin_timer; ///< the next count while waiting for the cluster
+    net::steady_timer census_timer; ///< the next census while all is well
+    counts census;                  ///< as last counted while all was well
+    std::uint64_t epoch = 0; ///< bumped on each subscriber transition: older replies are stale
+    bool stopped = false;
 
     bool ready() const { return sub_ready && pub_connected; }
     void route(std::string_view pattern, std::string_view channel, std::string_view payload);
+
+    void on_subscriber(bool ready);
+    /// PUBSUB NUMSUB of every request channel; nullopt when Redis did not answer.
+    void count(std::function<void(std::optional<counts>)> done);
+    void wait_for_cluster(std::uint64_t e, clock::time_point since);
+    void open_gate();
+    void take_census(std::uint64_t e);
+    void shutdown();
 };
 
 namespace {
@@ -188,6 +214,7 @@ public:
             link_->by_pattern[pattern_] = route_;
             for (auto const* c : {&request_channel_, &response_channel_, &specific_channel_})
                 link_->by_channel[*c] = route_;
+            link_->request_channels.insert(request_channel_);
         }
         link_->sub.psubscribe({pattern_});
         link_->sub.subscribe({request_channel_, response_channel_, specific_channel_});
@@ -204,6 +231,9 @@ public:
             link_->by_pattern.erase(pattern_);
             for (auto const* c : {&request_channel_, &response_channel_, &specific_channel_})
                 link_->by_channel.erase(*c);
+            if (auto const it = link_->request_channels.find(request_channel_);
+                it != link_->request_channels.end())
+                link_->request_channels.erase(it);
         }
         link_->sub.punsubscribe({pattern_});
         link_->sub.unsubscribe({request_channel_, response_channel_, specific_channel_});
@@ -661,8 +691,120 @@ void redis_link::impl::route(std::string_view pattern, std::string_view channel,
         a->on_response(payload);
 }
 
-redis_link::redis_link(net::any_io_executor ex, redis::options const& options)
-    : impl_(std::make_shared<impl>(std::move(ex), options)) {
+void redis_link::impl::on_subscriber(bool ready) {
+    sub_ready = ready;
+    ++epoch;
+    rejoin_timer.cancel();
+    census_timer.cancel();
+    if (!ready) {
+        // Hold our publishes while we cannot hear the cluster: they go out, in order, once
+        // it can hear us again.
+        holding = true;
+        pub.set_gate(false);
+        log::info("redis adapter: subscriber lost its connection; holding publishes");
+        return;
+    }
+    if (stopped)
+        return;
+    if (census.empty() || link_options.resume_wait <= std::chrono::milliseconds::zero()) {
+        log::info("redis adapter: subscriber ready");
+        return open_gate();
+    }
+    log::info("redis adapter: subscriber ready; waiting for the other servers to resubscribe");
+    wait_for_cluster(epoch, clock::now());
+}
+
+void redis_link::impl::count(std::function<void(std::optional<counts>)> done) {
+    std::vector<std::string> args{"PUBSUB", "NUMSUB"};
+    {
+        std::lock_guard lock(mutex);
+        std::set<std::string> const unique(request_channels.begin(), request_channels.end());
+        args.insert(args.end(), unique.begin(), unique.end());
+    }
+    if (args.size() == 2)
+        return done(counts{});
+    pub.command(std::move(args), [done = std::move(done)](redis::outcome r) {
+        using kind = redis::reply::kind;
+        if (!r.ok() || r.value->type != kind::array || r.value->elements.size() % 2 != 0)
+            return done(std::nullopt);
+        counts out;
+        auto const& e = r.value->elements;
+        for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+            if (e[i].type != kind::string || e[i + 1].type != kind::integer)
+                return done(std::nullopt);
+            out[e[i].str] = e[i + 1].integer;
+        }
+        done(std::move(out));
+    });
+}
+
+void redis_link::impl::wait_for_cluster(std::uint64_t e, clock::time_point since) {
+    count([weak = weak_from_this(), e, since](std::optional<counts> now) {
+        auto self = weak.lock();
+        if (!self || self->epoch != e || self->stopped)
+            return;
+        // Not answered (our publisher may not be back yet) counts as nobody back.
+        std::int64_t missing = 0;
+        for (auto const& [channel, before] : self->census) {
+            std::int64_t back = 0;
+            if (now) {
+                if (auto const it = now->find(channel); it != now->end())
+                    back = it->second;
+            }
+            missing += std::max<std::int64_t>(0, before - back);
+        }
+        auto const waited =
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - since);
+        if (missing == 0) {
+            log::info("redis adapter: every server is subscribed again ({} ms after us); "
+                      "publishing",
+                      waited.count());
+            return self->open_gate();
+        }
+        if (waited >= self->link_options.resume_wait) {
+            log::warn("redis adapter: {} subscriber(s) still missing {} ms after we resubscribed "
+                      "(resume_wait); publishing anyway",
+                      missing, waited.count());
+            return self->open_gate();
+        }
+        self->rejoin_timer.expires_after(std::chrono::milliseconds(10));
+        self->rejoin_timer.async_wait([weak, e, since](boost::system::error_code ec) {
+            if (auto s = weak.lock(); s && !ec)
+                s->wait_for_cluster(e, since);
+        });
+    });
+}
+
+void redis_link::impl::open_gate() {
+    holding = false;
+    pub.set_gate(true);
+    take_census(epoch);
+}
+
+void redis_link::impl::take_census(std::uint64_t e) {
+    count([weak = weak_from_this(), e](std::optional<counts> now) {
+        auto self = weak.lock();
+        if (!self || self->epoch != e || self->stopped || self->holding)
+            return;
+        if (now)
+            self->census = std::move(*now);
+        self->census_timer.expires_after(self->link_options.census_interval);
+        self->census_timer.async_wait([weak, e](boost::system::error_code ec) {
+            if (auto s = weak.lock(); s && !ec)
+                s->take_census(e);
+        });
+    });
+}
+
+void redis_link::impl::shutdown() {
+    stopped = true;
+    rejoin_timer.cancel();
+    census_timer.cancel();
+}
+
+redis_link::redis_link(net::any_io_executor ex, redis::options const& options,
+                       redis_link_options link_options)
+    : impl_(std::make_shared<impl>(std::move(ex), options, link_options)) {
     auto weak = std::weak_ptr(impl_);
     impl_->sub.on_message(
         [weak](std::string_view pattern, std::string_view channel, std::string_view payload) {
@@ -670,14 +812,8 @@ redis_link::redis_link(net::any_io_executor ex, redis::options const& options)
                 i->route(pattern, channel, payload);
         });
     impl_->sub.on_state([weak](bool ready) {
-        auto i = weak.lock();
-        if (!i)
-            return;
-        i->sub_ready = ready;
-        // Hold our publishes while we cannot hear the cluster: they go out, in order, once
-        // we are subscribed again.
-        i->pub.set_gate(ready);
-        log::info("redis adapter: subscriber {}", ready ? "ready" : "lost its connection");
+        if (auto i = weak.lock())
+            i->on_subscriber(ready);
     });
     impl_->pub.on_state([weak](bool connected) {
         if (auto i = weak.lock())
@@ -698,6 +834,7 @@ void redis_link::start() {
 void redis_link::stop() {
     impl_->pub.stop();
     impl_->sub.stop();
+    net::post(impl_->executor, [i = impl_] { i->shutdown(); });
 }
 
 bool redis_link::ready() const {
@@ -707,7 +844,8 @@ bool redis_link::ready() const {
 redis_link::stats redis_link::get_stats() const {
     auto const p = impl_->pub.get_stats();
     auto const s = impl_->sub.get_stats();
-    return {ready(), p.reconnects + s.reconnects, p.buffered_publishes, p.dropped_publishes};
+    return {ready(), p.reconnects + s.reconnects, p.buffered_publishes, p.dropped_publishes,
+            impl_->holding.load()};
 }
 
 sa::adapter_factory redis_link::adapter_factory(redis_adapter_options options) {

@@ -25,12 +25,23 @@ struct redis_adapter_options {
     bool publish_on_specific_response_channel = false;
 };
 
+struct redis_link_options {
+    /// After a lost connection, publishes stay in the outage buffer until Redis counts as
+    /// many subscribers on each request channel as before (PUBSUB NUMSUB), or this long at
+    /// most: sent the moment our own subscriber is back, they would be lost to the servers
+    /// that take longer to resubscribe (a Node server, up to 500 ms). 0: do not wait.
+    std::chrono::milliseconds resume_wait{2000};
+    /// How often those counts are taken while all is well (one PUBSUB NUMSUB).
+    std::chrono::milliseconds census_interval{1000};
+};
+
 /// One server's two Redis connections, a publisher and a subscriber, shared by the adapters
 /// of all its namespaces (as Node's pub and sub clients are). Thread safety: any thread.
 class redis_link {
 public:
     /// Connects (and reconnects, forever) on `ex` once started.
-    redis_link(net::any_io_executor ex, redis::options const& options);
+    redis_link(net::any_io_executor ex, redis::options const& options,
+               redis_link_options link_options = {});
     ~redis_link();
     redis_link(redis_link const&) = delete;
     redis_link& operator=(redis_link const&) = delete;
@@ -46,6 +57,8 @@ public:
         std::uint64_t reconnects = 0;         ///< of either connection
         std::uint64_t buffered_publishes = 0; ///< held while Redis is away
         std::uint64_t dropped_publishes = 0;  ///< past the outage buffer's limits
+        /// Publishes held: Redis or our subscriber is away, or not every server is back.
+        bool holding = false;
     };
     stats get_stats() const;
 

@@ -1,7 +1,9 @@
 // A Node member of a Redis-backed cluster, for the mixed-cluster tests: socket.io 4.8.4 with
 // @socket.io/redis-adapter 8.3.0 over node-redis 4.7.1, running the chapter's
-// IO_CLIENT_JOIN_ROOM and the hooks of shared/docs/cluster-hooks.md on "/", and the
-// server-side event `note`, relayed to its clients as `server-side-note`.
+// IO_CLIENT_JOIN_ROOM and the hooks of shared/docs/cluster-hooks.md on "/", plus `survey`
+// {room, timeoutMs} (io.to(room).timeout(t).emit('question', cb), acked {error, answers
+// sorted}), `sockets-join` / `sockets-leave` {room, target} and `disconnect-room` {room, close}.
+// Also the server-side event `note`, relayed to its clients as `server-side-note`.
 //
 //   node node_member.mjs --port PORT --redis redis://HOST:PORT [--id NAME]
 //
@@ -68,6 +70,24 @@ io.on('connection', (socket) => {
     io.serverSideEmit('ping-servers', { from: id, payload }, (err, responses) =>
       ack({ error: err ? err.message : null, responses }),
     )
+  })
+  socket.on('survey', ({ room, timeoutMs }, ack) => {
+    const op = room ? io.to(room) : io
+    op.timeout(timeoutMs ?? 5000).emit('question', (err, answers) =>
+      ack({ error: err ? err.message : null, answers: [...(answers ?? [])].sort() }),
+    )
+  })
+  socket.on('sockets-join', ({ room, target }, ack) => {
+    io.in(room).socketsJoin(target)
+    ack(true)
+  })
+  socket.on('sockets-leave', ({ room, target }, ack) => {
+    io.in(room).socketsLeave(target)
+    ack(true)
+  })
+  socket.on('disconnect-room', ({ room, close }, ack) => {
+    ack(true) // first: the asking socket may be one of those disconnected
+    io.in(room).disconnectSockets(!!close)
   })
   socket.on('count', async (ack) => {
     const all = await io.fetchSockets().catch(() => null)
