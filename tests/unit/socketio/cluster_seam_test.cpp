@@ -93,8 +93,8 @@ BOOST_AUTO_TEST_CASE(a_broadcast_with_acks_waits_for_the_other_servers_answers) 
 }
 
 BOOST_AUTO_TEST_CASE(a_broadcast_with_acks_ends_at_the_timeout_with_the_answers_that_came) {
+    net::io_context ioc; // outlives the server, whose adapter keeps the sink and its timer
     two_servers s;
-    net::io_context ioc;
     std::optional<socketio::broadcast_ack_result> result;
     s.io.all().emit_with_ack("ask", socketio::make_payload("q"), 50ms,
                              [&](socketio::broadcast_ack_result r) { result = std::move(r); });
