@@ -7,58 +7,11 @@
 
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { fileURLToPath } from 'node:url'
 import { createClient } from 'redis'
-import { io as connectClient } from 'socket.io-client'
-import { startServer, stopServer, serverLog } from './lib/server_process.mjs'
+import { stopServer, serverLog } from './lib/server_process.mjs'
+import { startMember, client, call, received, disconnectAll } from './lib/cluster_members.mjs'
 import { startRedis } from './lib/redis_server.mjs'
-import { pseudoRandomBytes, withTimeout, sleep } from './lib/util.mjs'
-
-const READY = /cluster member \S+ listening on port (\d+)/
-const EVENT_TIMEOUT_MS = 5_000
-const NODE_MEMBER = fileURLToPath(new URL('./cluster/node_member.mjs', import.meta.url))
-
-function startMember(kind, redisUrl, id) {
-  if (kind === 'cpp') {
-    const binary = process.env.SIO_CLUSTER_MEMBER
-    assert.ok(binary, 'set SIO_CLUSTER_MEMBER to the sio_cluster_member binary')
-    return startServer({ binary, args: ['--port', '0', '--redis', redisUrl, '--id', id], readyLine: READY, timeoutMs: 10_000 })
-  }
-  return startServer({
-    binary: process.execPath,
-    args: [NODE_MEMBER, '--port', '0', '--redis', redisUrl, '--id', id],
-    readyLine: READY,
-    timeoutMs: 10_000,
-  })
-}
-
-const sockets = new Set()
-/** An official client on `member`; resolves once connected. Records every event. */
-async function client(member, transports) {
-  const socket = connectClient(`http://127.0.0.1:${member.port}`, { transports, reconnection: false, forceNew: true })
-  sockets.add(socket)
-  const events = []
-  socket.onAny((name, ...args) => events.push({ name, args }))
-  await withTimeout(new Promise((resolve, reject) => {
-    socket.once('connect', resolve)
-    socket.once('connect_error', reject)
-  }), EVENT_TIMEOUT_MS, `connect to ${member.id}`)
-  return { socket, events, member, id: socket.id }
-}
-
-const call = (c, event, ...args) =>
-  withTimeout(c.socket.emitWithAck(event, ...args), EVENT_TIMEOUT_MS, `${event} on ${c.member.id}`)
-
-/** Waits until `c` has received `n` events named `name`; returns their argument lists. */
-async function received(c, name, n = 1) {
-  const deadline = Date.now() + EVENT_TIMEOUT_MS
-  for (;;) {
-    const got = c.events.filter((e) => e.name === name).map((e) => e.args)
-    if (got.length >= n) return got
-    if (Date.now() > deadline) assert.fail(`${c.member.id} client got ${got.length} "${name}", wanted ${n}: ${JSON.stringify(c.events).slice(0, 500)}`)
-    await sleep(10)
-  }
-}
+import { pseudoRandomBytes, sleep } from './lib/util.mjs'
 
 /** Nothing named `name` beyond `n` arrives at `c` within a quiet period. */
 async function noMore(c, name, n = 0) {
@@ -87,8 +40,7 @@ for (const mode of MODES) {
     }, { timeout: 30_000 })
 
     after(async () => {
-      for (const s of sockets) s.disconnect()
-      sockets.clear()
+      disconnectAll()
       await Promise.all([stopServer(cpp?.child), stopServer(node?.child)])
       await stopServer(redis?.child)
     }, { timeout: 20_000 })
