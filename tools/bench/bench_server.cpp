@@ -2,16 +2,23 @@
 // three events on the main namespace: echo (acks its arguments), join (room) and
 // broadcast (room, payload) which emits "msg" to the room.
 // Usage: sio_bench_server PORT [THREADS]   (PORT 0 picks a free port; THREADS defaults to
-// the number of cores)
+// the number of cores). With REDIS_URL set it joins a cluster through that Redis (the
+// cluster-fanout scenario), as the Node baseline does.
+#include "sio/cluster/redis_adapter.hpp"
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
+#include "sio/redis/url.hpp"
 #include "sio/socketio/server.hpp"
+
+#include <boost/asio/strand.hpp>
 
 #include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -63,7 +70,22 @@ int main(int argc, char** argv) {
     hc.host = "127.0.0.1";
     hc.port = port;
     http::server server{pool, hc};
-    socketio::server io;
+
+    std::optional<cluster::redis_link> redis;
+    socketio::server_options io_options;
+    if (char const* url = std::getenv("REDIS_URL"); url && *url) {
+        redis::options ro;
+        try {
+            ro.where = redis::parse_url(url);
+        } catch (std::exception const& e) {
+            fmt::print(stderr, "sio_bench_server: REDIS_URL: {}\n", e.what());
+            return 2;
+        }
+        redis.emplace(net::make_strand(pool.next()), ro);
+        redis->start();
+        io_options.adapter = redis->adapter_factory();
+    }
+    socketio::server io{io_options};
     setup_handlers(io);
     server.mount(io.path(), io.engine());
 
@@ -71,6 +93,9 @@ int main(int argc, char** argv) {
     fmt::print("bench server on http://127.0.0.1:{}\n", ep.port());
     std::fflush(stdout);
 
-    http::run_until_signal(pool, server);
+    http::run_until_signal(pool, server, [&redis] {
+        if (redis)
+            redis->stop();
+    });
     return 0;
 }

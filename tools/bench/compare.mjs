@@ -11,6 +11,7 @@
 // Node >= 18, Linux only, no dependencies. Loopback only.
 
 import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
 import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +46,13 @@ const SCENARIOS = {
       "--transport": "polling", "--clients": "200", "--window": "16", "--count": "4000", "--payload": "64",
       "--senders": "1", "--duration": "60",
     },
+  },
+  // cluster-fanout: fanout's load on a two-server cluster through a private redis-server: the
+  // members alternate between the servers, the sender is on the first, so half of every
+  // broadcast crosses Redis. Each server gets one I/O thread (Node has one).
+  "cluster-fanout": {
+    mode: "fanout", cap: true, cluster: 2, oursArgs: ["1"],
+    args: { "--clients": "1000", "--window": "16", "--count": "500", "--payload": "64", "--senders": "1", "--duration": "60" },
   },
   idle: { mode: "idle", args: { "--clients": "1000", "--duration": "5" } },
   "idle-10k": { mode: "idle", args: { "--clients": "10000", "--duration": "5" } },
@@ -256,8 +264,8 @@ process.on("SIGINT", () => { killAll(); process.exit(130); });
 process.on("SIGTERM", () => { killAll(); process.exit(143); });
 process.on("exit", killAll);
 
-function spawnGroup(argv) {
-  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+function spawnGroup(argv, env = process.env) {
+  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ["ignore", "pipe", "pipe"], env });
   live.add(child);
   child.exited = new Promise((res) => child.on("exit", (code, sig) => { live.delete(child); res({ code, sig }); }));
   child.on("error", () => {});
@@ -271,8 +279,8 @@ async function stopServer(child) {
   clearTimeout(t);
 }
 
-function startServer(argv, timeoutMs = 15000) {
-  const child = spawnGroup([...argv, "0"]);
+function startServer(argv, timeoutMs = 15000, { extraArgs = [], env = process.env } = {}) {
+  const child = spawnGroup([...argv, "0", ...extraArgs], env);
   let stderr = "";
   child.stderr.on("data", (d) => { stderr = (stderr + d).slice(-4000); });
   return new Promise((res, rej) => {
@@ -333,34 +341,75 @@ function runLoadgen(argv, timeoutMs, onPhase = () => {}) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- one run
+// A free TCP port on 127.0.0.1 (for redis-server, which cannot pick one itself).
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on("error", rej);
+    srv.listen(0, "127.0.0.1", () => { const { port } = srv.address(); srv.close(() => res(port)); });
+  });
+}
+
+// A private redis-server for one cluster run; resolves once it answers on its port.
+async function startRedis() {
+  const port = await freePort();
+  const child = spawnGroup(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "",
+    "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"]);
+  const until = Date.now() + 10000;
+  for (;;) {
+    const up = await new Promise((res) => {
+      const c = spawn("redis-cli", ["-p", String(port), "ping"], { stdio: ["ignore", "pipe", "ignore"] });
+      let out = "";
+      c.stdout.on("data", (d) => { out += d; });
+      c.on("exit", () => res(out.includes("PONG")));
+      c.on("error", () => res(false));
+    });
+    if (up) return { child, url: `redis://127.0.0.1:${port}` };
+    if (Date.now() > until) { await stopServer(child); throw new Error("redis-server did not start"); }
+    await sleep(50);
+  }
+}
+
 async function oneRun(impl, serverArgv, scenario, opts) {
   const pin = (cpu, argv) => (opts.pin ? ["taskset", "-c", String(cpu), ...argv] : argv);
-  const { child, url } = await startServer(pin(0, [...opts.fd.prefix, ...serverArgv]));
+  const def = SCENARIOS[scenario];
+  const redis = def.cluster ? await startRedis() : null;
+  const servers = [];
   try {
-    await sleep(300); // let start-up settle
-    const pid = child.pid;
-    const rssBefore = treeRssKiB(pid);
+    const env = redis ? { ...process.env, REDIS_URL: redis.url } : process.env;
+    const extraArgs = impl === "ours" ? def.oursArgs ?? [] : [];
+    for (let i = 0; i < (def.cluster ?? 1); i++) {
+      servers.push(await startServer(pin(0, [...opts.fd.prefix, ...serverArgv]), 15000, { extraArgs, env }));
+    }
+    await sleep(redis ? 1000 : 300); // let start-up settle (and every server subscribe)
+    const pids = servers.map((x) => x.child.pid);
+    const cpuOf = () => pids.reduce((a, p) => a + treeCpuSeconds(p), 0);
+    const rssOf = () => pids.reduce((a, p) => a + treeRssKiB(p), 0);
+    const redisCpu = () => (redis ? treeCpuSeconds(redis.child.pid) : 0);
+    const rssBefore = rssOf();
     let rssPeak = rssBefore;
-    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, treeRssKiB(pid)); }, 100);
-    const cpu0 = treeCpuSeconds(pid);
-    const at = {}; // phase name -> { cpu, rss } when the loadgen announced it
-    const onPhase = (name) => { at[name] = { cpu: treeCpuSeconds(pid), rss: treeRssKiB(pid) }; };
+    const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, rssOf()); }, 100);
+    const cpu0 = cpuOf();
+    const at = {}; // phase name -> { cpu, rss, redis } when the loadgen announced it
+    const onPhase = (name) => { at[name] = { cpu: cpuOf(), rss: rssOf(), redis: redisCpu() }; };
     const args = loadgenArgs(scenario, opts);
     const dur = Number(argValue(args, "--duration", "10")) || 10;
     const clients = Number(argValue(args, "--clients", "10")) || 10;
     // The loadgen's own bounds: duration + 60 s + a setup timeout of 30 s + 2 ms per session.
     const timeoutMs = (dur + 120 + clients * 0.004) * 1000;
-    const lgArgv = [...opts.fd.prefix, ...splitCmd(opts.loadgen), "--url", url, ...args];
+    const members = servers.length > 1 ? servers.flatMap((x) => ["--member-url", x.url]) : [];
+    const lgArgv = [...opts.fd.prefix, ...splitCmd(opts.loadgen), "--url", servers[0].url, ...members, ...args];
     const lg = await runLoadgen(pin(1, lgArgv), timeoutMs, onPhase);
-    const cpu1 = treeCpuSeconds(pid);
+    const cpu1 = cpuOf();
     clearInterval(sampler);
-    rssPeak = Math.max(rssPeak, treeRssKiB(pid));
+    rssPeak = Math.max(rssPeak, rssOf());
     const r = { impl, scenario, cpu_s: cpu1 - cpu0, rss_before_kib: rssBefore, rss_peak_kib: rssPeak, loadgen: lg.json };
     if (at["load-start"] && at["load-end"]) {
       r.cpu_setup_s = at["load-start"].cpu - cpu0;
       r.cpu_load_s = at["load-end"].cpu - at["load-start"].cpu;
       r.rss_load_start_kib = at["load-start"].rss;
       r.rss_load_end_kib = at["load-end"].rss;
+      if (redis) r.redis_cpu_load_s = at["load-end"].redis - at["load-start"].redis;
     }
     if (lg.timedOut || lg.code !== 0 || !lg.json) {
       r.error = `loadgen ${lg.timedOut ? "timed out" : `exit ${lg.code}${lg.sig ? ` (${lg.sig})` : ""}`}` +
@@ -368,7 +417,8 @@ async function oneRun(impl, serverArgv, scenario, opts) {
     }
     return r;
   } finally {
-    await stopServer(child);
+    for (const x of servers) await stopServer(x.child);
+    if (redis) await stopServer(redis.child);
   }
 }
 
@@ -409,6 +459,15 @@ const METRICS = {
     latency("echo p99.9 latency", "p999"),
   ],
   fanout: FANOUT,
+  // Server CPU and RSS are the two servers' sums; by_member_server[1] holds the clients of the
+  // second server, every one of whose deliveries crossed Redis.
+  "cluster-fanout": [
+    ...FANOUT.slice(0, 2),
+    latency("delivery p99 latency, all", "p99"),
+    ["cross-server delivery p99 latency (ms)", (r) => (r.loadgen.by_member_server?.[1]?.latency_us.p99 ?? NaN) / 1e3],
+    ["same-server delivery p99 latency (ms)", (r) => (r.loadgen.by_member_server?.[0]?.latency_us.p99 ?? NaN) / 1e3],
+    ["Redis CPU s per 1M delivered msgs", (r) => per((r.redis_cpu_load_s ?? NaN) * 1e6, r.loadgen.delivered), "info"],
+  ],
   "fanout-paced": FANOUT,
   "fanout-polling": FANOUT,
   idle: IDLE,

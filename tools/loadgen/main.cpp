@@ -48,7 +48,20 @@ struct options {
     std::uint64_t count = 0;    ///< fanout: broadcasts to send (0: until duration)
     unsigned sources = 0;       ///< bind to 127.0.0.1 ... 127.0.0.N (0: no bind)
     std::size_t connects = 200; ///< handshakes in flight
+    /// --member-url (repeatable): the room members (the clients) connect to these servers
+    /// round-robin, e.g. two servers of one cluster; --url is then the senders' server.
+    std::vector<std::pair<std::string, std::string>> member_urls; ///< host, port
 };
+
+/// "http://HOST:PORT[/...]" -> host, port.
+std::pair<std::string, std::string> split_url(std::string_view url) {
+    if (url.starts_with("http://"))
+        url.remove_prefix(7);
+    url = url.substr(0, url.find('/'));
+    auto const colon = url.rfind(':');
+    return {std::string(url.substr(0, colon)),
+            colon == std::string_view::npos ? "80" : std::string(url.substr(colon + 1))};
+}
 
 template <class T>
 bool parse_number(std::string_view text, T& out) {
@@ -65,13 +78,9 @@ std::optional<options> parse_cli(int argc, char** argv) {
             return std::nullopt;
         std::string_view const value = argv[++i];
         if (key == "--url") {
-            auto rest = value;
-            if (rest.starts_with("http://"))
-                rest.remove_prefix(7);
-            rest = rest.substr(0, rest.find('/'));
-            auto const colon = rest.rfind(':');
-            o.host = std::string(rest.substr(0, colon));
-            o.port = colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1));
+            std::tie(o.host, o.port) = split_url(value);
+        } else if (key == "--member-url") {
+            o.member_urls.push_back(split_url(value));
         } else if (key == "--scenario") {
             o.scenario = value;
         } else if (key == "--transport") {
@@ -122,6 +131,12 @@ struct window_state {
     std::size_t next_sender = 0;
 };
 
+/// Where sessions connect: the address and the Host header.
+struct server_addr {
+    tcp::endpoint ep;
+    std::string host_header;
+};
+
 /// Everything a run shares; the counters are atomic because sessions live on strands.
 struct run_state {
     run_state(net::io_context& io, options o)
@@ -130,10 +145,11 @@ struct run_state {
 
     net::io_context& ioc;
     options opt;
-    tcp::endpoint ep;
-    std::string host_header;
-    counters totals;        ///< the clients
-    counters sender_totals; ///< fanout senders (not room members)
+    server_addr main_server;                 ///< --url: the senders, and the clients by default
+    std::vector<server_addr> member_servers; ///< --member-url, else main_server
+    std::string host_header;                 ///< main_server's, for the log lines
+    counters totals;                         ///< the clients
+    counters sender_totals;                  ///< fanout senders (not room members)
     sessions clients;
     sessions senders;
     window_state win;
@@ -195,6 +211,7 @@ awaitable<void> measure(double seconds, std::function<std::string()> progress,
 }
 
 awaitable<void> connect_worker(run_state& r, sessions& out, counters& totals,
+                               std::vector<server_addr> const& servers,
                                std::atomic<std::size_t>& next, steady::time_point deadline,
                                std::atomic<std::size_t>& done) {
     for (;;) {
@@ -202,8 +219,9 @@ awaitable<void> connect_worker(run_state& r, sessions& out, counters& totals,
         if (i >= out.size() || steady::now() >= deadline)
             break;
         target to;
-        to.server = r.ep;
-        to.host = r.host_header;
+        auto const& server = servers[i % servers.size()];
+        to.server = server.ep;
+        to.host = server.host_header;
         if (r.opt.sources > 0)
             to.source = net::ip::address_v4(0x7f000001u + static_cast<unsigned>(i % r.opt.sources));
         auto s = session::make(r.opt.kind, net::make_strand(r.ioc), totals);
@@ -221,13 +239,17 @@ awaitable<void> connect_worker(run_state& r, sessions& out, counters& totals,
 /// `deadline`. Returns the seconds it took.
 awaitable<double> open_sessions(run_state& r, sessions& out, counters& totals, std::size_t count,
                                 steady::time_point deadline) {
+    bool const members = &out == &r.clients;
+    auto const servers =
+        members && !r.member_servers.empty() ? r.member_servers : std::vector{r.main_server};
     auto const t0 = steady::now();
     out.resize(count);
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
     std::size_t const workers = std::min(count, r.opt.connects);
     for (std::size_t i = 0; i < workers; ++i)
-        net::co_spawn(r.ioc, connect_worker(r, out, totals, next, deadline, done), net::detached);
+        net::co_spawn(r.ioc, connect_worker(r, out, totals, servers, next, deadline, done),
+                      net::detached);
     auto next_print = t0 + std::chrono::seconds(1);
     while (done != workers) { // the hard timeout bounds it
         co_await sleep_for(milliseconds(2));
@@ -494,6 +516,39 @@ double cpu_seconds() {
     return s(ru.ru_utime) + s(ru.ru_stime);
 }
 
+/// Percentile p (0..1) of sorted samples; 0 when there are none.
+std::uint64_t percentile(std::vector<std::uint32_t> const& sorted, double p) {
+    if (sorted.empty())
+        return 0;
+    return sorted[static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1))];
+}
+
+/// With --member-url: the delivery latencies of each member server's clients, so that a
+/// cluster run shows the cross-server deliveries apart from the local ones.
+std::string report_by_member_server(run_state const& r) {
+    if (r.member_servers.size() < 2)
+        return {};
+    std::string out = ",\"by_member_server\":[";
+    for (std::size_t m = 0; m < r.member_servers.size(); ++m) {
+        std::vector<std::uint32_t> lat;
+        std::size_t clients = 0;
+        for (std::size_t i = m; i < r.clients.size(); i += r.member_servers.size()) {
+            if (!r.clients[i])
+                continue;
+            ++clients;
+            lat.insert(lat.end(), r.clients[i]->latencies().begin(),
+                       r.clients[i]->latencies().end());
+        }
+        std::sort(lat.begin(), lat.end());
+        out += fmt::format("{}{{\"server\":\"{}\",\"clients\":{},\"delivered\":{},"
+                           "\"latency_us\":{{\"p50\":{},\"p99\":{},\"p999\":{},\"max\":{}}}}}",
+                           m ? "," : "", r.member_servers[m].host_header, clients, lat.size(),
+                           percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 0.999),
+                           percentile(lat, 1.0));
+    }
+    return out + "]";
+}
+
 std::string report(run_state const& r) {
     std::vector<std::uint32_t> lat;
     bool const connect_latency = r.opt.scenario == "connect" || r.opt.scenario == "idle";
@@ -508,11 +563,8 @@ std::string report(run_state const& r) {
         }
     }
     std::sort(lat.begin(), lat.end());
-    auto pct = [&lat](double p) -> std::uint64_t {
-        if (lat.empty())
-            return 0;
-        auto const i = static_cast<std::size_t>(p * static_cast<double>(lat.size() - 1));
-        return lat[i];
+    auto pct = [&lat](double p) {
+        return percentile(lat, p);
     };
     auto rate = [](double n, double s) {
         return s > 0 ? n / s : 0.0;
@@ -526,11 +578,12 @@ std::string report(run_state const& r) {
         "\"ops\":{},\"ops_per_s\":{:.0f},\"delivered\":{},\"expected\":{},"
         "\"delivered_per_s\":{:.0f},\"errors\":{},\"connected\":{},\"setup_s\":{:.3f},"
         "\"connects_per_s\":{:.0f},\"window\":{},\"loadgen_cpu_s\":{:.3f},"
-        "\"latency_us\":{{\"p50\":{},\"p99\":{},\"p999\":{},\"max\":{}}}}}",
+        "\"latency_us\":{{\"p50\":{},\"p99\":{},\"p999\":{},\"max\":{}}}{}}}",
         r.opt.scenario, r.opt.kind == transport::polling ? "polling" : "websocket", r.opt.clients,
         r.elapsed_s, r.ops, ops_per_s, r.delivered, r.expected, delivered_per_s,
         r.errors.load() + (r.finished ? 0 : 1), r.connected, r.setup_s, connects_per_s,
-        r.opt.window, cpu_seconds(), pct(0.5), pct(0.99), pct(0.999), pct(1.0));
+        r.opt.window, cpu_seconds(), pct(0.5), pct(0.99), pct(0.999), pct(1.0),
+        report_by_member_server(r));
 }
 
 /// Raises the open-file limit to its hard limit; warns when `needed` descriptors won't fit.
@@ -563,7 +616,9 @@ int main(int argc, char** argv) {
             "       [--window W [--count K]]   fanout closed loop: at most W broadcasts not yet\n"
             "                                  received by every member; stop after K\n"
             "       [--sources N]              bind to 127.0.0.1 ... 127.0.0.N (> 28k sessions)\n"
-            "       [--connects C]             handshakes in flight (default 200)\n");
+            "       [--connects C]             handshakes in flight (default 200)\n"
+            "       [--member-url URL]...      the clients connect to these servers round-robin\n"
+            "                                  (a cluster); --url is the senders' server\n");
         return 2;
     }
     std::size_t const per_session = opt->kind == transport::polling ? 2 : 1;
@@ -576,15 +631,27 @@ int main(int argc, char** argv) {
 
     net::io_context ioc{static_cast<int>(opt->threads)};
     run_state r{ioc, *opt};
-    try {
+    auto resolve = [&ioc](std::string const& host, std::string const& port) {
         tcp::resolver resolver{ioc};
-        r.ep = *resolver.resolve(opt->host, opt->port).begin();
-    } catch (std::exception const& e) {
-        fmt::print(stderr, "sio_loadgen: cannot resolve {}:{}: {}\n", opt->host, opt->port,
-                   e.what());
+        try {
+            return std::optional{server_addr{*resolver.resolve(host, port).begin(),
+                                             fmt::format("{}:{}", host, port)}};
+        } catch (std::exception const& e) {
+            fmt::print(stderr, "sio_loadgen: cannot resolve {}:{}: {}\n", host, port, e.what());
+            return std::optional<server_addr>{};
+        }
+    };
+    auto main_server = resolve(opt->host, opt->port);
+    if (!main_server)
         return 1;
+    r.main_server = *main_server;
+    r.host_header = r.main_server.host_header;
+    for (auto const& [host, port] : opt->member_urls) {
+        auto member = resolve(host, port);
+        if (!member)
+            return 1;
+        r.member_servers.push_back(std::move(*member));
     }
-    r.host_header = fmt::format("{}:{}", opt->host, opt->port);
 
     // The hard timeout: whatever happens, the run ends.
     auto const limit = std::chrono::duration_cast<steady::duration>(

@@ -3,6 +3,8 @@
 // measure both under the same load.
 //
 //   node server.js [PORT]   (0 or missing = a free port)
+//   REDIS_URL=redis://127.0.0.1:6379 node server.js 0   joins a cluster through Redis with
+//   @socket.io/redis-adapter (the cluster-fanout scenario)
 //
 // Prints "bench server on http://127.0.0.1:<port>" once listening.
 // Main namespace events:
@@ -17,6 +19,15 @@ const port = Number.parseInt(process.argv[2] ?? "0", 10) || 0;
 
 const httpServer = http.createServer();
 const io = new Server(httpServer, { serveClient: false });
+
+if (process.env.REDIS_URL) {
+  const { createClient } = await import("redis");
+  const { createAdapter } = await import("@socket.io/redis-adapter");
+  const pubClient = createClient({ url: process.env.REDIS_URL });
+  const subClient = pubClient.duplicate();
+  await Promise.all([pubClient.connect(), subClient.connect()]);
+  io.adapter(createAdapter(pubClient, subClient));
+}
 
 io.on("connection", (socket) => {
   socket.on("echo", (...args) => {
