@@ -1,5 +1,5 @@
 // libFuzzer target: what the Engine.IO handshake reads from a request: the query
-// (sio::engineio::parse_query, parse_transport), percent-decoding (sio::http::percent_decode)
+// (sio::engineio::parse_query, parse_transport), percent-decoding (sio::percent_decode)
 // and the handshake_info a middleware sees (query(), header(), headers()).
 //
 // Input: the request target on the first line, then header lines "name:value".
@@ -10,7 +10,7 @@
 // headers come back in order with lower-cased names, and header(name) finds the first one of
 // that name in any case.
 #include "sio/engineio/handshake.hpp"
-#include "sio/http/percent_decode.hpp"
+#include "sio/core/percent_decode.hpp"
 
 #include "fuzz_check.hpp"
 
@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     auto const target = in.substr(0, eol);
     in = eol == std::string_view::npos ? std::string_view{} : in.substr(eol + 1);
 
-    FUZZ_CHECK(sio::http::percent_decode(target) == reference_decode(target));
+    FUZZ_CHECK(sio::percent_decode(target) == reference_decode(target));
 
     auto const q = parse_query(target);
     auto const transport = parse_transport(q.transport);

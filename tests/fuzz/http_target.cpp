@@ -7,7 +7,7 @@
 // holds '/', '\\', NUL or a percent escape that someone could decode again; the joined path is
 // relative and splits back into the segments; the trailing slash is reported as it is;
 // percent-encoding the segments again and decoding gives the same segments.
-#include "sio/http/percent_decode.hpp"
+#include "sio/core/percent_decode.hpp"
 #include "sio/http/static_path.hpp"
 
 #include "fuzz_check.hpp"
@@ -44,6 +44,7 @@ std::vector<std::string> split(std::string_view joined) {
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
     using namespace sio::http;
+    using sio::percent_decode;
     auto const target = sio::fuzz::as_chars(data, size);
     auto const d = decode_target(target);
     FUZZ_CHECK(d.path.has_value() != d.error.has_value());

@@ -1,6 +1,6 @@
 #include "sio/engineio/handshake.hpp"
 
-#include "sio/http/percent_decode.hpp"
+#include "sio/core/percent_decode.hpp"
 #include "sio/http/tokens.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -77,7 +77,7 @@ query parse_query(std::string_view target) {
             if (c == '+')
                 c = ' ';
         }
-        *slot = http::percent_decode(spaced).value_or("\x01invalid");
+        *slot = percent_decode(spaced).value_or("\x01invalid");
     }
     return q;
 }
@@ -179,7 +179,7 @@ std::optional<std::string> form_decode(std::string_view raw) {
         if (c == '+')
             c = ' ';
     }
-    return http::percent_decode(value);
+    return percent_decode(value);
 }
 
 } // namespace

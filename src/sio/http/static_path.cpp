@@ -1,6 +1,6 @@
 #include "sio/http/static_path.hpp"
 
-#include "sio/http/percent_decode.hpp"
+#include "sio/core/percent_decode.hpp"
 
 #include <cctype>
 

@@ -1,9 +1,12 @@
 #include "sio/redis/url.hpp"
 
+#include "sio/core/percent_decode.hpp"
+
 #include <fmt/core.h>
 
 #include <charconv>
 #include <stdexcept>
+#include <utility>
 
 namespace sio::redis {
 namespace {
@@ -21,33 +24,12 @@ bool parse_number(std::string_view digits, T& out) {
     return ec == std::errc() && ptr == end;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /// A password taken from a URL may hold '@', ':' or '/' only percent-encoded.
-std::string percent_decode(std::string_view text, std::string_view part) {
-    std::string out;
-    out.reserve(part.size());
-    for (std::size_t i = 0; i < part.size(); ++i) {
-        if (part[i] != '%') {
-            out += part[i];
-            continue;
-        }
-        int const hi = i + 2 < part.size() ? hex_value(part[i + 1]) : -1;
-        int const lo = i + 2 < part.size() ? hex_value(part[i + 2]) : -1;
-        if (hi < 0 || lo < 0)
-            bad(text, "a '%' in the user or password is not followed by two hex digits");
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
+std::string decode_userinfo(std::string_view text, std::string_view part) {
+    auto decoded = percent_decode(part);
+    if (!decoded)
+        bad(text, "a '%' in the user or password is not followed by two hex digits");
+    return std::move(*decoded);
 }
 
 } // namespace
@@ -79,8 +61,8 @@ url parse_url(std::string_view text) {
         if (colon == std::string_view::npos)
             bad(text, "the user info needs a ':' before the password (redis://:password@host "
                       "or redis://user:password@host)");
-        out.user = percent_decode(text, info.substr(0, colon));
-        out.password = percent_decode(text, info.substr(colon + 1));
+        out.user = decode_userinfo(text, info.substr(0, colon));
+        out.password = decode_userinfo(text, info.substr(colon + 1));
         if (!out.user.empty() && out.password.empty())
             bad(text, "a user is given without a password");
         authority.remove_prefix(at + 1);

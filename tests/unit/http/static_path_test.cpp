@@ -1,4 +1,4 @@
-#include "sio/http/percent_decode.hpp"
+#include "sio/core/percent_decode.hpp"
 #include "sio/http/static_path.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -7,6 +7,7 @@
 #include <vector>
 
 using namespace sio::http;
+using sio::percent_decode;
 
 BOOST_AUTO_TEST_SUITE(http_static_path)
 

@@ -1,6 +1,6 @@
-#include "sio/http/percent_decode.hpp"
+#include "sio/core/percent_decode.hpp"
 
-namespace sio::http {
+namespace sio {
 namespace {
 
 int hex_value(char c) {
@@ -35,4 +35,4 @@ std::optional<std::string> percent_decode(std::string_view in) {
     return out;
 }
 
-} // namespace sio::http
+} // namespace sio
