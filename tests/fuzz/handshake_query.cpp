@@ -9,8 +9,8 @@
 // marked invalid by the former); parse_transport knows exactly "polling" and "websocket";
 // headers come back in order with lower-cased names, and header(name) finds the first one of
 // that name in any case.
-#include "sio/engineio/handshake.hpp"
 #include "sio/core/percent_decode.hpp"
+#include "sio/engineio/handshake.hpp"
 
 #include "fuzz_check.hpp"
 
