@@ -56,10 +56,10 @@ missing=$(cd "$prefix/include" && grep -ho '^#include "sio/[^"]*"' $(find sio -n
 echo "installed: $(find "$prefix/include" -name '*.hpp' | wc -l) headers," \
     "$(ls "$prefix"/lib/*.a | wc -l) libraries"
 
+launcher=()
+[ -n "${SIO_LAUNCHER:-}" ] && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$SIO_LAUNCHER")
 for example in hello chat; do
     step "examples/$example against the installed package"
-    launcher=()
-    [ -n "${SIO_LAUNCHER:-}" ] && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$SIO_LAUNCHER")
     # A fresh configure with nothing from the build tree: no cache, no package registry.
     cmake -S "$root/examples/$example" -B "$work/build-$example" -G Ninja \
         -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE="$build_type" \
@@ -71,6 +71,23 @@ for example in hello chat; do
         { echo "FAIL: socketio_cpp was not found in $prefix"; exit 1; }
     cmake --build "$work/build-$example" --parallel 2
 done
+
+step "socketio_cpp::cluster alone, and the version file"
+cmake -S "$root/tests/install/emitter_only" -B "$work/build-emitter" -G Ninja \
+    -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE="$build_type" \
+    -DCMAKE_CXX_FLAGS="$cxx_flags" -DCMAKE_EXE_LINKER_FLAGS="$linker_flags" \
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+    "${launcher[@]}" | grep 'socketio_cpp'
+cmake --build "$work/build-emitter" --parallel 2
+link=$(ninja -C "$work/build-emitter" -t commands emitter_only | tail -n 1)
+if ! grep -q 'libsio_cluster\.a' <<< "$link" || grep -qE 'libsio_(socketio|engineio|http)\.a' <<< "$link"; then
+    echo "FAIL: socketio_cpp::cluster should link the cluster layer and not the server's: $link"
+    exit 1
+fi
+emitted=$("$work/build-emitter/emitter_only")
+echo "$emitted"
+grep -q '^socket\.io#/#room-A# ' <<< "$emitted" && grep -q '^socket\.io-request#/admin# ' <<< "$emitted" ||
+    { echo "FAIL: the emitter did not publish what Node's emitter would"; exit 1; }
 
 step "pkg-config --cflags --libs socketio_cpp"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
