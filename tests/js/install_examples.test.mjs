@@ -61,13 +61,13 @@ function collect(c, event) {
 }
 /** Waits until `got` holds n items, then QUIET_MS more so that extra ones would show. */
 async function settle(got, n, what, server) {
-  await withTimeout(
-    (async () => {
-      while (got.length < n) await sleep(10)
-    })(),
-    EVENT_TIMEOUT_MS,
-    () => `${what}: ${got.length} of ${n} arrived (${JSON.stringify(got)})${serverLog(server)}`,
-  )
+  const deadline = Date.now() + EVENT_TIMEOUT_MS
+  while (got.length < n) {
+    if (Date.now() > deadline) {
+      assert.fail(`${what}: ${got.length} of ${n} arrived (${JSON.stringify(got)})${serverLog(server)}`)
+    }
+    await sleep(10)
+  }
   await sleep(QUIET_MS)
 }
 
