@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <sio/core/io_pool.hpp>
 #include <sio/core/log.hpp>
 #include <sio/engineio/server.hpp> // what io.engine() returns, to mount
