@@ -31,14 +31,16 @@ export CCACHE_BASEDIR=$work
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "cmake --install $build --prefix $prefix"
-cmake --install "$build" --prefix "$prefix" > "$work/install.log" ||
+# Installed into one folder, used from another: the package must be relocatable.
+step "cmake --install $build --prefix $work/staged, then moved to $prefix"
+cmake --install "$build" --prefix "$work/staged" > "$work/install.log" ||
     { cat "$work/install.log"; exit 1; }
+mv "$work/staged" "$prefix"
 # What must not be there: the build tree's links, tests, tools, the demo app, msgpack.
 if find "$prefix" -type l | grep -q .; then
     echo "FAIL: symbolic links installed:"; find "$prefix" -type l; exit 1
 fi
-if grep -rlE 'msgpack|sio_warnings|/\.deps/|'"$root" "$prefix/lib/cmake" "$prefix/lib/pkgconfig"; then
+if grep -rlE 'msgpack|sio_warnings|/\.deps/|staged|'"$root" "$prefix/lib/cmake" "$prefix/lib/pkgconfig"; then
     echo "FAIL: the installed package refers to build-only things or to the source tree"; exit 1
 fi
 if grep -rl '#include <msgpack' "$prefix/include"; then
