@@ -12,6 +12,10 @@
 //   io.of("/admin").in("room-B").sockets_join("room-C");
 //   io.flush([&](std::string const& error) { ioc.stop(); }); // before exiting
 //   ioc.run();
+//
+// Public API (docs/PUBLIC-API.md): emitter_options, emitter and emitter_operator (as below);
+// socketio_cpp::cluster is enough to link it, without the server layers. namespace detail is
+// internal.
 #pragma once
 
 #include "sio/adapter/adapter.hpp"

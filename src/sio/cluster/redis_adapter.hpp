@@ -1,6 +1,10 @@
 // The classic Redis adapter, wire-compatible with Node's @socket.io/redis-adapter 8.3.x: a
 // server joins a cluster of Node and C++ servers through one Redis, sharing broadcasts, rooms
 // and the cluster-wide operations.
+//
+// Public API (docs/PUBLIC-API.md): redis_adapter_options, redis_link_options, and redis_link
+// (construct, start, adapter_factory() for socketio::server_options::adapter, stop, ready,
+// get_stats); link socketio_cpp::socketio_cpp (or socketio_cpp::cluster).
 #pragma once
 
 #include "sio/adapter/adapter.hpp"

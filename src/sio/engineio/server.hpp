@@ -1,6 +1,10 @@
 // The Engine.IO endpoint: mounted on the HTTP server at config.path, it routes each request
 // to the handshake, a session's polling requests (polling.hpp) or a WebSocket
 // (ws_transport.hpp), and owns the session registry.
+//
+// Public API (docs/PUBLIC-API.md): applications get this object from socketio::server::engine()
+// and only mount it (http::server::mount), read settings() / session_count(), or stop() it;
+// the request-handling members are called by the HTTP server.
 #pragma once
 
 #include "sio/engineio/config.hpp"

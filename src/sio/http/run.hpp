@@ -1,4 +1,6 @@
 // Running a server process: I/O threads until SIGINT or SIGTERM, then a graceful stop.
+//
+// Public API (docs/PUBLIC-API.md): run_until_signal, the usual end of main().
 #pragma once
 
 #include "sio/core/io_pool.hpp"

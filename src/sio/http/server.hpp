@@ -1,5 +1,10 @@
 // The HTTP/1.1 server: accepts connections and runs one coroutine per connection that reads
 // requests and hands each to the handler mounted on its path.
+//
+// Public API (docs/PUBLIC-API.md): server_config; server: the constructors, mount(),
+// set_fallback(), start() (returns the bound endpoint: port 0 picks one), stop(),
+// connection_count(), settings(); request_handler, to serve something of one's own.
+// connection and the stream types are what a request_handler is handed.
 #pragma once
 
 #include "sio/core/net.hpp"

@@ -1,6 +1,11 @@
 // Broadcasts: the immutable builder (to / except / volatile / local) over one namespace's
 // adapter, the same over every child of a parent namespace, and broadcasts that collect
 // acknowledgements.
+//
+// Public API (docs/PUBLIC-API.md): broadcast_operator and parent_namespace as the server,
+// a namespace or a socket return them (to, except, volatile_, local, emit, emit_with_ack,
+// sockets, fetch_sockets, sockets_join / sockets_leave, disconnect_sockets), and
+// broadcast_ack_result. Constructing them, and the "used by the server" members, are internal.
 #pragma once
 
 #include "sio/adapter/adapter.hpp"

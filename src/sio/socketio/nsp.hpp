@@ -1,4 +1,9 @@
 // A namespace: its connection handlers and middleware, its sockets, its adapter.
+//
+// Public API (docs/PUBLIC-API.md): what a handler reaches through server::of(): name,
+// on_connection, use, to / in / except / volatile_ / local / all, emit, the cluster calls
+// (server_side_emit*, on_server_side, server_count, all_rooms), find, socket_count. The
+// constructor and the members from "used by client" on are the library's own.
 #pragma once
 
 #include "sio/adapter/adapter.hpp"

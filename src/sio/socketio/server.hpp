@@ -1,4 +1,8 @@
 // The Socket.IO server: namespaces (static and dynamic) over an Engine.IO endpoint.
+//
+// Public API (docs/PUBLIC-API.md): server_options and its fields; server: the constructor,
+// engine() and path() (mount the one on the other), client_files() / client_path(), of(),
+// main(), on_connection(), use(), all() / to() / in() / except() / volatile_(), emit().
 #pragma once
 
 #include "sio/engineio/config.hpp"

@@ -1,4 +1,9 @@
 // A client's connection to one namespace: event handlers, emits, acks both ways, rooms.
+//
+// Public API (docs/PUBLIC-API.md): event (name, args, arg<T>, binary, ack, responder) and
+// socket's members above the "used by client" line: id, auth, handshake, data, rooms, on*,
+// use, emit*, join / leave, to / except / broadcast, disconnect. The constructor and the
+// members below that line are the library's own.
 #pragma once
 
 #include "sio/adapter/adapter.hpp"
