@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { io } from 'socket.io-client'
 import { startServer, stopServer, serverLog } from './lib/server_process.mjs'
 import { ADMIN_USER, ADMIN_PASSWORD, ADMIN_HASH } from './lib/admin_ui.mjs'
+import { startRedis } from './lib/redis_server.mjs'
 
 const DEMO = process.env.SIO_DEMO
 const WWW = process.env.SIO_WWW
@@ -270,5 +271,34 @@ describe('admin UI, read-only and production', () => {
       { encoding: 'utf8' })
     assert.equal(r.status, 2)
     assert.match(r.stderr, /bcrypt hash/)
+  })
+})
+
+describe('admin UI on a cluster (--redis)', () => {
+  test('the UI connected to one server gets every server\'s stats and sockets', async () => {
+    const redis = await startRedis()
+    const demos = []
+    try {
+      for (let i = 0; i < 2; i++) demos.push(await startDemo([...withAuth, '--redis', redis.url]))
+      const c = await demoClient(demos[1].url, 'far-room') // on the other server
+      const a = admin(demos[0].url, { username: ADMIN_USER, password: ADMIN_PASSWORD })
+      const [all] = await a.allSockets
+      const far = all.find((x) => x.id === c.id)
+      assert.ok(far, `the other server's client is listed: ${JSON.stringify(all)}`)
+      assert.ok(far.rooms.includes('far-room'))
+      assert.equal(far.clientId, c.io.engine.id.slice(0, 12))
+      // server_stats from both servers, told apart by serverId (hostname#pid).
+      const ids = new Set()
+      const deadline = Date.now() + 6_000
+      while (ids.size < 2 && Date.now() < deadline) ids.add((await next(a.s, 'server_stats'))[0].serverId)
+      assert.equal(ids.size, 2, [...ids].join(', '))
+      // A command from this UI reaches the client on the other server.
+      const disconnected = next(c, 'disconnect')
+      a.s.emit('_disconnect', '/', false, c.id)
+      assert.equal((await disconnected)[0], 'io server disconnect')
+    } finally {
+      for (const d of demos) await stopServer(d.server.child)
+      await stopServer(redis.child)
+    }
   })
 })
