@@ -273,6 +273,8 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
             });
         self->acks_.emplace(id, std::move(pending));
         packet.id = id;
+        if (auto* o = self->nsp_->get_observer())
+            o->on_event_sent(*self, packet);
         self->send_packet(packet);
     });
 }
