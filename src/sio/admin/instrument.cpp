@@ -343,7 +343,7 @@ std::shared_ptr<instrumentation> instrument(socketio::server& io, net::any_io_ex
     if (!opts.store)
         opts.store = make_in_memory_store();
     if (opts.namespace_name.empty() || opts.namespace_name.front() != '/')
-        opts.namespace_name.insert(0, "/");
+        opts.namespace_name = "/" + opts.namespace_name; // not insert(): GCC 12 -Wrestrict
     auto self = std::make_shared<instrumenter>(io, std::move(ex), std::move(opts));
     self->start(io);
     return self;
