@@ -21,6 +21,7 @@ packages=(
     g++ cmake ninja-build ccache git pkg-config clang-format
     libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
     libfmt-dev zlib1g-dev libssl-dev libhiredis-dev
+    libcrypt-dev # crypt_rn (libxcrypt): bcrypt for the Admin UI's password
 )
 if [ "$want_tests" = 1 ]; then
     packages+=(chromium openssl libnss3-tools) # TLS tests: make a CA; Chromium trusts it

@@ -9,6 +9,7 @@
 #include "sio/redis/url.hpp"
 #include "sio/socketio/server.hpp"
 
+#include "app/admin_ui.hpp"
 #include "app/hello_app.hpp"
 
 #include <boost/asio/strand.hpp>
@@ -33,6 +34,7 @@ struct options {
     unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     bool production = false;
     std::string redis; // a cluster through this Redis; empty: this process alone
+    app::admin_flags admin;
 };
 
 constexpr std::string_view usage = R"(usage: sio_demo [options]
@@ -53,6 +55,14 @@ constexpr std::string_view usage = R"(usage: sio_demo [options]
   --redis URL      join a cluster through Redis (redis://[[user]:password@]host[:port][/db]),
                    wire-compatible with Node servers running @socket.io/redis-adapter
                    (default: $REDIS_URL; none: this process alone)
+  --admin-user NAME  turn on the Socket.IO Admin UI (at /admin/, namespace /admin) for NAME;
+                   needs --admin-password-hash
+  --admin-password-hash HASH  the bcrypt hash of the admin's password (see the README)
+  --admin-mode M   development (default: every socket, room and event) or production
+                   (only the server's stats)
+  --admin-readonly the UI may look but not disconnect sockets or change their rooms
+  --admin-no-auth  the Admin UI with no password, for a local try (anyone who reaches the
+                   port can administer the server)
 )";
 
 [[noreturn]] void fail(std::string_view message) {
@@ -109,7 +119,20 @@ options parse_options(int argc, char** argv) {
             opts.server.tls_key_file = std::string(value());
         else if (arg == "--redis")
             opts.redis = std::string(value());
-        else if (arg == "--help" || arg == "-h") {
+        else if (arg == "--admin-user")
+            opts.admin.user = std::string(value());
+        else if (arg == "--admin-password-hash")
+            opts.admin.password_hash = std::string(value());
+        else if (arg == "--admin-no-auth")
+            opts.admin.no_auth = true;
+        else if (arg == "--admin-readonly")
+            opts.admin.readonly = true;
+        else if (arg == "--admin-mode") {
+            auto const m = value();
+            if (m != "development" && m != "production")
+                fail(fmt::format("--admin-mode expects development or production, got '{}'", m));
+            opts.admin.production = m == "production";
+        } else if (arg == "--help" || arg == "-h") {
             fmt::print("{}", usage);
             std::exit(0);
         } else
@@ -117,6 +140,8 @@ options parse_options(int argc, char** argv) {
     }
     if (opts.server.tls_cert_file.empty() != opts.server.tls_key_file.empty())
         fail("--tls-cert and --tls-key go together");
+    if (auto problem = opts.admin.problem())
+        fail(*problem);
     return opts;
 }
 
@@ -171,6 +196,21 @@ int main(int argc, char** argv) {
         log::info("no {}: /socket.io/socket.io.js is not served (npm ci in www/)",
                   client_dist.string());
 
+    std::shared_ptr<admin::instrumentation> admin_ui;
+    if (opts.admin.wanted()) {
+        auto const ui = opts.www / "node_modules" / "@socket.io" / "admin-ui" / "ui" / "dist";
+        if (fs::is_directory(ui))
+            server.mount("/admin", app::admin_ui_files(ui, "/admin"));
+        else
+            log::warn("no {}: the Admin UI's page is not served (npm ci in www/); its "
+                      "namespace /admin is there for a UI served elsewhere",
+                      ui.string());
+        if (opts.admin.no_auth)
+            log::out("WARNING: the Admin UI has no password (--admin-no-auth): anyone who "
+                     "reaches this port can disconnect clients");
+        admin_ui = admin::instrument(io, pool.main().get_executor(), opts.admin.to_options());
+    }
+
     http::tcp::endpoint bound;
     try {
         bound = server.start();
@@ -183,7 +223,14 @@ int main(int argc, char** argv) {
     if (!opts.server.tls_cert_file.empty())
         log::info("HTTPS and WSS with the certificate {}", opts.server.tls_cert_file);
 
-    bool const clean = http::run_until_signal(pool, server, [&redis] {
+    if (admin_ui)
+        log::info("Admin UI at http{}://localhost:{}/admin/ ({} mode{})",
+                  opts.server.tls_cert_file.empty() ? "" : "s", bound.port(),
+                  opts.admin.production ? "production" : "development",
+                  opts.admin.readonly ? ", read-only" : "");
+    bool const clean = http::run_until_signal(pool, server, [&redis, &admin_ui] {
+        if (admin_ui)
+            admin_ui->stop(); // its stats timer would keep the pool running
         if (redis)
             redis->stop(); // the cluster hears no more from us; the pool can run out of work
     });

@@ -24,6 +24,8 @@ public:
     virtual handshake_info const& handshake() const = 0;
     /// Where the session's state lives; the listener's calls are made there.
     virtual net::any_io_executor const& get_executor() const = 0;
+    /// The transport carrying the session now (polling until an upgrade). Strand only.
+    virtual transport_kind transport() const = 0;
 
     /// Queues a group that must stay together (a packet and its binary attachments).
     virtual void send(std::vector<message> group, delivery d = delivery::reliable) = 0;

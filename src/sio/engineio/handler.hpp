@@ -23,6 +23,8 @@ public:
     /// Everything queued has gone to the client's socket (WebSocket) or to a poll: the
     /// connection's buffered_bytes() is back to zero. Engine.IO's "drain".
     virtual void on_drain() {}
+    /// The session moved from polling to WebSocket (Engine.IO's "upgrade"), for observers.
+    virtual void on_upgrade() {}
 };
 
 /// Creates a listener for each new session.

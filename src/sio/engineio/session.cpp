@@ -244,6 +244,8 @@ probe_step session::probe_packet(engineio::transport& t, std::optional<packet> c
         if (waiter_)
             complete_waiter(poll_reply::ok(encode_text(packet_type::noop)));
         log::debug("engine.io {}: upgraded to websocket", sid_);
+        if (listener_)
+            listener_->on_upgrade();
         t.wake();
         return probe_step::upgraded;
     }

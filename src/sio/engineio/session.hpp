@@ -60,7 +60,7 @@ public:
     /// Queues the open packet, starts the heartbeat and tells the handler.
     void start();
     config const& settings() const { return config_; }
-    transport_kind transport() const { return transport_; }
+    transport_kind transport() const override { return transport_; }
     bool is_open() const { return state_ == state::open; }
     /// Ends the session now (the transport failed, the client broke the protocol, ...).
     void end(disconnect_reason reason) { do_close(reason); }

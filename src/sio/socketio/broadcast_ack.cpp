@@ -165,6 +165,10 @@ std::size_t nsp::deliver_with_ack(std::vector<adapter::socket_id> const& targets
             }
         });
     auto const frames = std::make_shared<std::vector<engineio::message> const>(to_frames(p));
+    if (observer_) {
+        for (auto const& s : recipients)
+            observer_->on_event_sent(*s, p);
+    }
     for (auto const& s : recipients) {
         net::dispatch(s->get_executor(), [s, frames, id, sink, is_volatile] {
             if (!s->connected())

@@ -28,6 +28,10 @@ client::client(std::shared_ptr<server_state> server, std::shared_ptr<engineio::c
 client::~client() = default;
 
 void client::start() {
+    if (auto const& o = server_->watcher) {
+        polling_ = conn_->transport() == engineio::transport_kind::polling;
+        o->on_engine_open(*conn_);
+    }
     connect_timer_->expires_after(server_->options.connect_timeout);
     connect_timer_->async_wait([weak = weak_from_this()](boost::system::error_code ec) {
         auto self = weak.lock();
@@ -47,6 +51,8 @@ void client::fail(std::string_view why) {
 void client::on_message(std::string text) {
     if (closed_)
         return;
+    if (auto const& o = server_->watcher)
+        o->on_packet_in(text.size());
     auto r = decoder_.on_text(text);
     if (r.error)
         return fail(fmt::format("malformed packet ({})", to_string(*r.error)));
@@ -57,6 +63,8 @@ void client::on_message(std::string text) {
 void client::on_binary(std::string bytes) {
     if (closed_)
         return;
+    if (auto const& o = server_->watcher)
+        o->on_packet_in(bytes.size());
     auto r = decoder_.on_binary(std::move(bytes));
     if (r.error)
         return fail(fmt::format("malformed packet ({})", to_string(*r.error)));
@@ -275,6 +283,20 @@ void client::on_close(engineio::disconnect_reason reason) {
     for (auto& [name, s] : sockets) {
         if (s) // not one still waiting for middleware
             s->on_closed(from_engine(reason));
+    }
+    if (auto const& o = server_->watcher)
+        o->on_engine_close(*conn_, reason, polling_);
+}
+
+void client::on_upgrade() {
+    auto const& o = server_->watcher;
+    if (!o)
+        return;
+    polling_ = false;
+    o->on_engine_upgrade(*conn_);
+    for (auto const& [name, s] : sockets_) {
+        if (s)
+            o->on_upgrade(*s);
     }
 }
 

@@ -36,6 +36,8 @@ public:
     void on_binary(std::string bytes) override;
     void on_close(engineio::disconnect_reason reason) override;
     void on_drain() override;
+    /// Tells the server's observer, if any, for the connection and each of its sockets.
+    void on_upgrade() override;
 
     /// A socket left its namespace (server side); the connection stays.
     void forget(socket const& s);
@@ -74,6 +76,7 @@ private:
     /// Until the first namespace is joined (then freed: idle connections stay small).
     std::unique_ptr<boost::asio::steady_timer> connect_timer_;
     bool closed_ = false;
+    bool polling_ = false; ///< for the observer's count of polling clients
 };
 
 } // namespace sio::socketio

@@ -66,15 +66,23 @@ void nsp::add(std::shared_ptr<socket> const& s) {
         sockets_[s->id()] = s;
     }
     adapter_->add_all(s->id(), {s->id()});
+    if (observer_)
+        observer_->on_room_joined(*this, s->id(), s->id());
 }
 
 void nsp::remove(socket const& s) {
+    if (observer_) {
+        for (auto const& room : adapter_->socket_rooms(s.id()))
+            observer_->on_room_left(*this, room, s.id());
+    }
     adapter_->del_all(s.id());
     std::lock_guard lock(mutex_);
     sockets_.erase(s.id());
 }
 
 void nsp::notify_connection(std::shared_ptr<socket> const& s) const {
+    if (observer_)
+        observer_->on_connection(s); // first, as Node's admin UI prepends its listener
     for (auto const& h : connection_handlers_) {
         // This may run in a posted handler (middleware that answered later): an exception
         // must not leave the I/O thread.
@@ -94,14 +102,26 @@ void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& 
 
     std::vector<std::shared_ptr<engineio::connection>> recipients;
     recipients.reserve(targets.size());
+    std::vector<std::shared_ptr<socket>> observed;
     {
         std::lock_guard lock(mutex_);
         for (auto const& id : targets) {
             if (auto it = sockets_.find(id); it != sockets_.end()) {
-                if (auto s = it->second.lock())
+                if (auto s = it->second.lock()) {
                     recipients.push_back(s->transport());
+                    if (observer_)
+                        observed.push_back(std::move(s));
+                }
             }
         }
+    }
+    if (observer_) { // outside the lock: the observer broadcasts in turn
+        for (auto const& s : observed)
+            observer_->on_event_sent(*s, p);
+        std::size_t bytes = 0;
+        for (auto const& f : frames)
+            bytes += f.bytes->size();
+        observer_->on_packet_out(bytes, recipients.size());
     }
     engineio::connection::send_to_all(recipients, std::move(frames),
                                       is_volatile ? engineio::delivery::droppable

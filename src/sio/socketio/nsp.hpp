@@ -10,6 +10,7 @@
 #include "sio/core/net.hpp"
 #include "sio/socketio/broadcast.hpp"
 #include "sio/socketio/middleware.hpp"
+#include "sio/socketio/observer.hpp"
 #include "sio/socketio/vocabulary.hpp"
 
 #include <boost/json/object.hpp>
@@ -89,6 +90,10 @@ public:
         return next_ack_id_.fetch_add(1, std::memory_order_relaxed);
     }
     adapter::adapter& get_adapter() { return *adapter_; }
+    /// The server's observer (server::observe), or null: every hook tests it first.
+    observer* get_observer() const { return observer_.get(); }
+    /// Set by the server before serving, for every namespace it has or creates.
+    void set_observer(std::shared_ptr<observer> o) { observer_ = std::move(o); }
 
     // --- used by client ---
     /// Runs the middleware from `index` on; `done` runs on the socket's executor (at once
@@ -122,6 +127,7 @@ private:
     std::vector<async_middleware> middlewares_;
     std::vector<std::pair<std::string, server_event_handler>> server_event_handlers_;
     std::unique_ptr<adapter::adapter> adapter_;
+    std::shared_ptr<observer> observer_;
     mutable std::mutex mutex_;
     std::size_t max_rooms_per_socket_ = 0;
     std::unordered_map<std::string, std::weak_ptr<socket>> sockets_;

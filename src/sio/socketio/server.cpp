@@ -25,6 +25,10 @@ std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::
             d.setup(*ns);
             namespaces_.emplace(name, ns);
             d.parent->add_child(ns);
+            if (watcher) {
+                ns->set_observer(watcher);
+                watcher->on_namespace(*ns);
+            }
             return ns;
         }
     }
@@ -34,10 +38,37 @@ std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::
 nsp& server_state::of(std::string const& name) {
     std::lock_guard lock(mutex_);
     auto& slot = namespaces_[name.empty() || name.front() != '/' ? "/" + name : name];
-    if (!slot)
+    if (!slot) {
         slot = std::make_shared<nsp>(name.empty() || name.front() != '/' ? "/" + name : name,
                                      options.adapter, recovery(), options.max_rooms_per_socket);
+        if (watcher) {
+            slot->set_observer(watcher);
+            watcher->on_namespace(*slot);
+        }
+    }
     return *slot;
+}
+
+void server_state::observe(std::shared_ptr<socketio::observer> o) {
+    std::vector<std::shared_ptr<nsp>> existing;
+    {
+        std::lock_guard lock(mutex_);
+        watcher = o;
+        for (auto const& [name, ns] : namespaces_) {
+            ns->set_observer(o);
+            existing.push_back(ns);
+        }
+    }
+    for (auto const& ns : existing)
+        o->on_namespace(*ns);
+}
+
+std::vector<std::shared_ptr<nsp>> server_state::namespaces() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<nsp>> all;
+    for (auto const& [name, ns] : namespaces_)
+        all.push_back(ns);
+    return all;
 }
 
 parent_namespace& server_state::add_dynamic(namespace_predicate accept,
@@ -72,6 +103,14 @@ std::shared_ptr<http::request_handler> server::client_files(std::filesystem::pat
         .static_prefix = std::move(prefix),
         .roots = {std::move(dist)},
     });
+}
+
+void server::observe(std::shared_ptr<observer> o) {
+    state_->observe(std::move(o));
+}
+
+std::vector<std::shared_ptr<nsp>> server::namespaces() const {
+    return state_->namespaces();
 }
 
 nsp& server::of(std::string const& name) {

@@ -7,6 +7,7 @@
 
 #include "sio/engineio/config.hpp"
 #include "sio/socketio/nsp.hpp"
+#include "sio/socketio/observer.hpp"
 #include "sio/socketio/socket.hpp"
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sio::engineio {
 class server;
@@ -87,6 +89,12 @@ public:
     /// Returns the parent of the namespaces it creates (Node's io.of(regex)): emit() and
     /// to(room).emit() reach every one of them.
     parent_namespace& of(namespace_predicate accept, std::function<void(nsp&)> setup);
+
+    /// Every namespace so far (dynamic ones included), as Node's io._nsps.
+    std::vector<std::shared_ptr<nsp>> namespaces() const;
+    /// Installs the server-wide observer (observer.hpp), before serving: it sees every
+    /// namespace, existing and later ones. One at most; null removes it.
+    void observe(std::shared_ptr<observer> o);
 
     /// The main namespace "/".
     nsp& main() { return of("/"); }

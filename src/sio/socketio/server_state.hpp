@@ -7,6 +7,7 @@
 
 #include <map>
 #include <mutex>
+#include <vector>
 
 namespace sio::socketio {
 
@@ -25,6 +26,10 @@ public:
     parent_namespace& add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup);
 
     server_options const options;
+    /// server::observe's observer, or null; given to every namespace, also later ones.
+    std::shared_ptr<socketio::observer> watcher;
+    void observe(std::shared_ptr<socketio::observer> o);
+    std::vector<std::shared_ptr<nsp>> namespaces();
 
     /// How long namespaces keep state for recovery, when it is on.
     std::optional<std::chrono::milliseconds> recovery() const {

@@ -220,7 +220,14 @@ std::vector<engineio::message> to_frames(packet const& p) {
 }
 
 void socket::send_packet(packet const& p, engineio::delivery d) {
-    conn_->send(to_frames(p), d);
+    auto frames = to_frames(p);
+    if (auto* o = nsp_->get_observer()) {
+        std::size_t bytes = 0;
+        for (auto const& f : frames)
+            bytes += f.bytes->size();
+        o->on_packet_out(bytes, 1);
+    }
+    conn_->send(std::move(frames), d);
 }
 
 void socket::emit_payload(std::string_view event_name, payload p, engineio::delivery d) {
@@ -234,6 +241,8 @@ void socket::emit_payload(std::string_view event_name, payload p, engineio::deli
         adapter.broadcast(packet, to_me);
         return;
     }
+    if (auto* o = nsp_->get_observer())
+        o->on_event_sent(*this, packet);
     send_packet(packet, d);
 }
 
@@ -264,6 +273,8 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
             });
         self->acks_.emplace(id, std::move(pending));
         packet.id = id;
+        if (auto* o = self->nsp_->get_observer())
+            o->on_event_sent(*self, packet);
         self->send_packet(packet);
     });
 }
@@ -293,6 +304,8 @@ void socket::dispatch_ack(std::uint64_t id, payload args) {
 
 void socket::dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id) {
     event ev(shared_from_this(), std::move(name), std::move(args), id);
+    if (auto* o = nsp_->get_observer())
+        o->on_event_received(*this, ev.name(), ev.data());
     // What runs is copied first: a handler may add handlers (growing the vectors) or
     // remove them (disconnect) while it runs.
     try {
@@ -353,11 +366,17 @@ bool socket::join(std::vector<std::string> const& rooms) {
         }
     }
     nsp_->get_adapter().add_all(id_, rooms);
+    if (auto* o = nsp_->get_observer()) {
+        for (auto const& r : rooms)
+            o->on_room_joined(*nsp_, r, id_);
+    }
     return true;
 }
 
 void socket::leave(std::string const& room) {
     nsp_->get_adapter().del(id_, room);
+    if (auto* o = nsp_->get_observer())
+        o->on_room_left(*nsp_, room, id_);
 }
 
 std::set<std::string> socket::rooms() const {
