@@ -802,10 +802,45 @@ void redis_link::impl::shutdown() {
     census_timer.cancel();
 }
 
+void redis_link::expose_metrics() {
+    // get_stats() is thread-safe: the scrape reads it on its own thread.
+    using metrics::type;
+    auto one = [this](double (*pick)(stats const&)) {
+        return [this, pick] {
+            return std::vector<metrics::sample>{{{}, pick(get_stats())}};
+        };
+    };
+    auto& r = metrics::default_registry();
+    std::vector<metrics::collector_handle> handles;
+    handles.push_back(r.add_collector(
+        "socketio_redis_ready", "1 when both Redis connections are up and subscribed, else 0.",
+        type::gauge, one([](stats const& s) { return s.ready ? 1.0 : 0.0; })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_reconnects_total", "Redis connections made again after a lost one.",
+        type::counter, one([](stats const& s) { return double(s.reconnects); })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_buffered_publishes", "Publishes held in the outage buffer now.",
+        type::gauge, one([](stats const& s) { return double(s.buffered_publishes); })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_buffered_bytes", "Bytes of the publishes held in the outage buffer now.",
+        type::gauge, one([](stats const& s) { return double(s.buffered_bytes); })));
+    handles.push_back(
+        r.add_collector("socketio_redis_dropped_publishes_total",
+                        "Publishes dropped past the outage buffer's limits.", type::counter,
+                        one([](stats const& s) { return double(s.dropped_publishes); })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_holding",
+        "1 while publishes are held (Redis, our subscriber or another server is away).",
+        type::gauge, one([](stats const& s) { return s.holding ? 1.0 : 0.0; })));
+    gauges_ = metrics::collector_handle([handles = std::make_shared<decltype(handles)>(
+                                             std::move(handles))]() mutable { handles->clear(); });
+}
+
 redis_link::redis_link(net::any_io_executor ex, redis::options const& options,
                        redis_link_options link_options)
     : impl_(std::make_shared<impl>(std::move(ex), options, link_options)) {
     auto weak = std::weak_ptr(impl_);
+    expose_metrics();
     impl_->sub.on_message(
         [weak](std::string_view pattern, std::string_view channel, std::string_view payload) {
             if (auto i = weak.lock())
@@ -844,8 +879,8 @@ bool redis_link::ready() const {
 redis_link::stats redis_link::get_stats() const {
     auto const p = impl_->pub.get_stats();
     auto const s = impl_->sub.get_stats();
-    return {ready(), p.reconnects + s.reconnects, p.buffered_publishes, p.dropped_publishes,
-            impl_->holding.load()};
+    return {ready(),          p.reconnects + s.reconnects, p.buffered_publishes,
+            p.buffered_bytes, p.dropped_publishes,         impl_->holding.load()};
 }
 
 sa::adapter_factory redis_link::adapter_factory(redis_adapter_options options) {
