@@ -803,11 +803,14 @@ void redis_link::impl::shutdown() {
 }
 
 void redis_link::expose_metrics() {
-    // get_stats() is thread-safe: the scrape reads it on its own thread.
+    // The stats are thread-safe to read: the scrape reads them on its own thread. Through a
+    // weak pointer, as a scrape may run while the link goes.
     using metrics::type;
-    auto one = [this](double (*pick)(stats const&)) {
-        return [this, pick] {
-            return std::vector<metrics::sample>{{{}, pick(get_stats())}};
+    auto one = [weak = std::weak_ptr(impl_)](double (*pick)(stats const&)) {
+        return [weak, pick] {
+            auto i = weak.lock();
+            return i ? std::vector<metrics::sample>{{{}, pick(stats_of(*i))}}
+                     : std::vector<metrics::sample>{};
         };
     };
     auto& r = metrics::default_registry();
@@ -876,11 +879,19 @@ bool redis_link::ready() const {
     return impl_->sub_ready && impl_->pub_connected;
 }
 
+redis_link::stats redis_link::stats_of(impl const& i) {
+    auto const p = i.pub.get_stats();
+    auto const s = i.sub.get_stats();
+    return {i.sub_ready && i.pub_connected,
+            p.reconnects + s.reconnects,
+            p.buffered_publishes,
+            p.buffered_bytes,
+            p.dropped_publishes,
+            i.holding.load()};
+}
+
 redis_link::stats redis_link::get_stats() const {
-    auto const p = impl_->pub.get_stats();
-    auto const s = impl_->sub.get_stats();
-    return {ready(),          p.reconnects + s.reconnects, p.buffered_publishes,
-            p.buffered_bytes, p.dropped_publishes,         impl_->holding.load()};
+    return stats_of(*impl_);
 }
 
 sa::adapter_factory redis_link::adapter_factory(redis_adapter_options options) {

@@ -73,6 +73,7 @@ public:
 
 private:
     void expose_metrics();
+    static stats stats_of(impl const& i);
 
     std::shared_ptr<impl> impl_;
     /// socketio_redis_* in metrics::default_registry(), from get_stats() at each scrape.

@@ -229,15 +229,27 @@ std::string with_label(std::string const& rendered, std::string_view extra) {
 } // namespace
 
 std::string registry::expose() const {
-    // Collectors run under the lock: they must not register metrics themselves.
+    // Collectors run without the lock (on copies): one may drop the last reference to what
+    // owns its handle, whose removal takes the lock.
+    std::vector<std::pair<std::string, std::function<std::vector<sample>()>>> collectors;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto const& [name, f] : families_) {
+            for (auto const& [id, collect] : f.collectors)
+                collectors.emplace_back(name, collect);
+        }
+    }
+    std::map<std::string, std::vector<sample>> collected_by_family;
+    for (auto const& [name, collect] : collectors) {
+        auto more = collect();
+        auto& into = collected_by_family[name];
+        into.insert(into.end(), more.begin(), more.end());
+    }
     std::lock_guard lock(mutex_);
     std::string out;
     for (auto const& [name, f] : families_) {
-        std::vector<sample> collected;
-        for (auto const& [id, collect] : f.collectors) {
-            auto more = collect();
-            collected.insert(collected.end(), more.begin(), more.end());
-        }
+        auto const it = collected_by_family.find(name);
+        auto const collected = it == collected_by_family.end() ? std::vector<sample>{} : it->second;
         if (f.items.empty() && collected.empty())
             continue;
         out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(f.help), name,

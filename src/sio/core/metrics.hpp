@@ -130,8 +130,9 @@ public:
                              std::vector<double> bounds, labels const& l = {});
 
     /// A gauge (or counter) family whose samples `collect` computes at each scrape, on the
-    /// scraping thread: it must be safe to call from any thread. Several collectors may
-    /// share a family (their samples are concatenated).
+    /// scraping thread: it must be safe to call from any thread, and, as a scrape may run
+    /// it (a copy) while or just after the handle goes, must not depend on what the handle's
+    /// owner holds (capture weak pointers). Several collectors may share a family.
     [[nodiscard]] collector_handle add_collector(std::string const& name, std::string_view help,
                                                  type t,
                                                  std::function<std::vector<sample>()> collect);

@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,6 +92,18 @@ BOOST_AUTO_TEST_CASE(collectors_add_samples_until_their_handle_goes) {
         BOOST_TEST(r.expose() == "# HELP rooms Rooms.\n# TYPE rooms gauge\n"
                                  "rooms{nsp=\"/\"} 4\nrooms{nsp=\"/a\"} 1\n");
     }
+    BOOST_TEST(r.expose() == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_collector_may_remove_itself_while_it_runs) {
+    // As when it drops the last reference to what owns its handle: no deadlock.
+    metrics::registry r;
+    std::optional<metrics::collector_handle> handle;
+    handle = r.add_collector("once", "Once.", metrics::type::counter, [&handle] {
+        handle.reset();
+        return std::vector<metrics::sample>{{{}, 1}};
+    });
+    BOOST_TEST(r.expose() == "# HELP once Once.\n# TYPE once counter\nonce 1\n");
     BOOST_TEST(r.expose() == "");
 }
 
