@@ -31,6 +31,7 @@ if [ "$want_tests" = 1 ]; then
     packages+=(clang-14 libclang-rt-14-dev)
     packages+=(redis-server) # the redis tests start their own servers on free ports
     packages+=(nginx)        # cluster_nginx: sticky sessions in front of two servers
+    packages+=(prometheus)   # promtool: the metrics test checks what /metrics serves
 fi
 if [ "$want_cluster" = 1 ]; then
     packages+=(redis-server) # tools/cluster runs a private one

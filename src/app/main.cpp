@@ -3,6 +3,7 @@
 #include "sio/core/io_pool.hpp"
 #include "sio/core/log.hpp"
 #include "sio/engineio/server.hpp"
+#include "sio/http/observability.hpp"
 #include "sio/http/run.hpp"
 #include "sio/http/server.hpp"
 #include "sio/http/static_files.hpp"
@@ -35,6 +36,8 @@ struct options {
     bool production = false;
     std::string redis; // a cluster through this Redis; empty: this process alone
     app::admin_flags admin;
+    bool metrics = true;
+    std::optional<std::uint16_t> metrics_port; // /metrics on its own port; none: the main one
 };
 
 constexpr std::string_view usage = R"(usage: sio_demo [options]
@@ -43,6 +46,11 @@ constexpr std::string_view usage = R"(usage: sio_demo [options]
   --www DIR        the web client folder: index.html, dist/, public/ (default: the source tree's www/)
   --threads N      I/O threads (default: the number of cores)
   --log-level L    trace, debug, info, warn, error or off (default info)
+  --log-format F   text (default) or json: one JSON object a line, {"time","level","msg"},
+                   for the log lines on stderr and the application's lines on stdout
+  --metrics-port N serve /metrics (and /healthz, /readyz) on this port too, and /metrics
+                   only there (0 picks a free one); default: /metrics on the main port
+  --no-metrics     no /metrics (/healthz and /readyz stay)
   --production     production mode (also when NODE_ENV=production)
   --grace S        on SIGTERM/SIGINT, seconds to wait for clients before cutting them off
                    (default 10; counted from the end of the drain)
@@ -107,7 +115,17 @@ options parse_options(int argc, char** argv) {
             if (!lvl)
                 fail(fmt::format("unknown log level '{}'", v));
             log::set_level(*lvl);
-        } else if (arg == "--grace")
+        } else if (arg == "--log-format") {
+            auto const v = value();
+            auto const f = log::parse_format(v);
+            if (!f)
+                fail(fmt::format("unknown log format '{}' (text or json)", v));
+            log::set_format(*f);
+        } else if (arg == "--metrics-port")
+            opts.metrics_port = parse_number<std::uint16_t>(arg, value());
+        else if (arg == "--no-metrics")
+            opts.metrics = false;
+        else if (arg == "--grace")
             opts.server.shutdown_grace = std::chrono::seconds(parse_number<unsigned>(arg, value()));
         else if (arg == "--drain-seconds")
             opts.server.drain = std::chrono::seconds(parse_number<unsigned>(arg, value()));
@@ -142,6 +160,8 @@ options parse_options(int argc, char** argv) {
         fail("--tls-cert and --tls-key go together");
     if (auto problem = opts.admin.problem())
         fail(*problem);
+    if (opts.metrics_port && !opts.metrics)
+        fail("--metrics-port and --no-metrics contradict each other");
     return opts;
 }
 
@@ -185,6 +205,26 @@ int main(int argc, char** argv) {
         io_options.adapter = redis->adapter_factory();
         log::info("cluster: through Redis at {}:{}", ro.where.host, ro.where.port);
     }
+    // /healthz, /readyz and (unless on its own port, or off) /metrics on the main port;
+    // /readyz is 503 while Redis is away.
+    auto const probes =
+        http::mount_observability(server, {.metrics = opts.metrics && !opts.metrics_port});
+    if (redis)
+        probes->add_check([&redis]() -> std::optional<std::string> {
+            if (redis->ready())
+                return std::nullopt;
+            return "redis: not connected";
+        });
+    std::optional<http::server> metrics_server;
+    if (opts.metrics_port) {
+        http::server_config mc;
+        mc.host = opts.server.host;
+        mc.port = *opts.metrics_port;
+        metrics_server.emplace(pool, mc);
+        metrics_server->mount("/metrics", std::make_shared<http::metrics_handler>());
+        metrics_server->mount(probes->healthz_path(), probes);
+        metrics_server->mount(probes->readyz_path(), probes);
+    }
     socketio::server io{io_options};
     app::register_hello_app(io);
     server.mount(io.path(), io.engine());
@@ -218,6 +258,15 @@ int main(int argc, char** argv) {
         log::error("cannot listen on {}:{}: {}", opts.server.host, opts.server.port, e.what());
         return 1;
     }
+    if (metrics_server) {
+        try {
+            log::out(fmt::format("Metrics on port {}.", metrics_server->start().port()));
+        } catch (std::exception const& e) {
+            log::error("cannot listen on {}:{}: {}", opts.server.host, *opts.metrics_port,
+                       e.what());
+            return 1;
+        }
+    }
     log::out(fmt::format("Server running on port {} ({}).", bound.port(),
                          opts.production ? "production" : "development"));
     if (!opts.server.tls_cert_file.empty())
@@ -228,11 +277,13 @@ int main(int argc, char** argv) {
                   opts.server.tls_cert_file.empty() ? "" : "s", bound.port(),
                   opts.admin.production ? "production" : "development",
                   opts.admin.readonly ? ", read-only" : "");
-    bool const clean = http::run_until_signal(pool, server, [&redis, &admin_ui] {
+    bool const clean = http::run_until_signal(pool, server, [&redis, &admin_ui, &metrics_server] {
         if (admin_ui)
             admin_ui->stop(); // its stats timer would keep the pool running
         if (redis)
             redis->stop(); // the cluster hears no more from us; the pool can run out of work
+        if (metrics_server)
+            metrics_server->stop(); // scraped until the drain ends
     });
     if (clean)
         log::info("stopped");

@@ -802,10 +802,48 @@ void redis_link::impl::shutdown() {
     census_timer.cancel();
 }
 
+void redis_link::expose_metrics() {
+    // The stats are thread-safe to read: the scrape reads them on its own thread. Through a
+    // weak pointer, as a scrape may run while the link goes.
+    using metrics::type;
+    auto one = [weak = std::weak_ptr(impl_)](double (*pick)(stats const&)) {
+        return [weak, pick] {
+            auto i = weak.lock();
+            return i ? std::vector<metrics::sample>{{{}, pick(stats_of(*i))}}
+                     : std::vector<metrics::sample>{};
+        };
+    };
+    auto& r = metrics::default_registry();
+    std::vector<metrics::collector_handle> handles;
+    handles.push_back(r.add_collector(
+        "socketio_redis_ready", "1 when both Redis connections are up and subscribed, else 0.",
+        type::gauge, one([](stats const& s) { return s.ready ? 1.0 : 0.0; })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_reconnects_total", "Redis connections made again after a lost one.",
+        type::counter, one([](stats const& s) { return double(s.reconnects); })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_buffered_publishes", "Publishes held in the outage buffer now.",
+        type::gauge, one([](stats const& s) { return double(s.buffered_publishes); })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_buffered_bytes", "Bytes of the publishes held in the outage buffer now.",
+        type::gauge, one([](stats const& s) { return double(s.buffered_bytes); })));
+    handles.push_back(
+        r.add_collector("socketio_redis_dropped_publishes_total",
+                        "Publishes dropped past the outage buffer's limits.", type::counter,
+                        one([](stats const& s) { return double(s.dropped_publishes); })));
+    handles.push_back(r.add_collector(
+        "socketio_redis_holding",
+        "1 while publishes are held (Redis, our subscriber or another server is away).",
+        type::gauge, one([](stats const& s) { return s.holding ? 1.0 : 0.0; })));
+    gauges_ = metrics::collector_handle([handles = std::make_shared<decltype(handles)>(
+                                             std::move(handles))]() mutable { handles->clear(); });
+}
+
 redis_link::redis_link(net::any_io_executor ex, redis::options const& options,
                        redis_link_options link_options)
     : impl_(std::make_shared<impl>(std::move(ex), options, link_options)) {
     auto weak = std::weak_ptr(impl_);
+    expose_metrics();
     impl_->sub.on_message(
         [weak](std::string_view pattern, std::string_view channel, std::string_view payload) {
             if (auto i = weak.lock())
@@ -841,11 +879,19 @@ bool redis_link::ready() const {
     return impl_->sub_ready && impl_->pub_connected;
 }
 
+redis_link::stats redis_link::stats_of(impl const& i) {
+    auto const p = i.pub.get_stats();
+    auto const s = i.sub.get_stats();
+    return {i.sub_ready && i.pub_connected,
+            p.reconnects + s.reconnects,
+            p.buffered_publishes,
+            p.buffered_bytes,
+            p.dropped_publishes,
+            i.holding.load()};
+}
+
 redis_link::stats redis_link::get_stats() const {
-    auto const p = impl_->pub.get_stats();
-    auto const s = impl_->sub.get_stats();
-    return {ready(), p.reconnects + s.reconnects, p.buffered_publishes, p.dropped_publishes,
-            impl_->holding.load()};
+    return stats_of(*impl_);
 }
 
 sa::adapter_factory redis_link::adapter_factory(redis_adapter_options options) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "sio/adapter/adapter.hpp"
+#include "sio/core/metrics.hpp"
 #include "sio/core/net.hpp"
 #include "sio/redis/options.hpp"
 
@@ -60,6 +61,7 @@ public:
         bool ready = false;
         std::uint64_t reconnects = 0;         ///< of either connection
         std::uint64_t buffered_publishes = 0; ///< held while Redis is away
+        std::uint64_t buffered_bytes = 0;     ///< their size
         std::uint64_t dropped_publishes = 0;  ///< past the outage buffer's limits
         /// Publishes held: Redis or our subscriber is away, or not every server is back.
         bool holding = false;
@@ -74,7 +76,12 @@ public:
     struct impl;
 
 private:
+    void expose_metrics();
+    static stats stats_of(impl const& i);
+
     std::shared_ptr<impl> impl_;
+    /// socketio_redis_* in metrics::default_registry(), from get_stats() at each scrape.
+    metrics::collector_handle gauges_;
 };
 
 } // namespace sio::cluster

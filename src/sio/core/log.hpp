@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <exception>
 #include <optional>
 #include <string>
@@ -24,6 +25,22 @@ inline bool enabled(level lvl) {
 }
 
 void write(level lvl, std::string_view message);
+
+/// How lines are written: `2026-01-02T03:04:05.678Z info  message`, or one JSON object per
+/// line, {"time":"2026-01-02T03:04:05.678Z","level":"info","msg":"message"}, for log
+/// collectors. Set it at start, before other threads log.
+enum class format { text, json };
+std::optional<format> parse_format(std::string_view name);
+void set_format(format f);
+
+/// One line as write() (and out(), at level info, in json) writes it, without the newline.
+std::string format_line(format f, level lvl, std::string_view message,
+                        std::chrono::system_clock::time_point when);
+
+/// `text` as a JSON string, quotes included: `"`, `\` and control characters escaped, and
+/// each byte that is not part of valid UTF-8 replaced by U+FFFD (log messages may quote
+/// what clients sent), so that the line is always valid JSON.
+std::string json_quote(std::string_view text);
 
 /// What an exception says: its what(), or "unknown exception"; "" for a null pointer.
 std::string describe(std::exception_ptr e);
@@ -54,7 +71,8 @@ void error(fmt::format_string<Args...> f, Args&&... args) {
         write(level::error, fmt::format(f, std::forward<Args>(args)...));
 }
 
-/// Application output (the demo's "[socket.io] ..." lines): plain, to stdout, flushed per line.
+/// Application output (the demo's "[socket.io] ..." lines): to stdout, flushed per line;
+/// plain, or in json format the same object as write() makes, at level info.
 void out(std::string_view line);
 
 } // namespace sio::log

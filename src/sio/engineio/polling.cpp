@@ -3,6 +3,7 @@
 #include "sio/core/log.hpp"
 #include "sio/core/run_on.hpp"
 #include "sio/engineio/cors.hpp"
+#include "sio/engineio/metrics.hpp"
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/http/server.hpp"
@@ -74,6 +75,7 @@ poll_reply session::post(std::string_view body) {
     auto packets = decode_payload(body);
     if (!packets) {
         log::info("engine.io {}: malformed polling payload: closing", sid_);
+        stats().bad_input(malformed::payload);
         do_close(disconnect_reason::parse_error);
         return poll_reply::error(http_error::bad_request);
     }

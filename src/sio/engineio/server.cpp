@@ -4,6 +4,7 @@
 #include "sio/core/random_id.hpp"
 #include "sio/core/run_on.hpp"
 #include "sio/engineio/cors.hpp"
+#include "sio/engineio/metrics.hpp"
 #include "sio/engineio/polling.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/engineio/session_registry.hpp"
@@ -58,6 +59,7 @@ std::string early_bytes(http::connection& conn) {
 awaitable<http::after_response> refuse_upgrade(http::connection& conn, http::request const& req,
                                                ws::refused why) {
     log::info("engine.io: WebSocket upgrade refused: {}", why.message);
+    stats().bad_input(malformed::websocket);
     http::response res{why.status, req.version()};
     res.set(bhttp::field::content_type, "text/plain");
     res.body() = std::string(why.message);
@@ -108,6 +110,7 @@ void server::body_too_large(http::request const& header) {
     if (!q.sid)
         return;
     if (auto s = registry_->find(*q.sid)) {
+        stats().bad_input(malformed::payload_too_large);
         log::info("engine.io {}: POST over maxPayload ({} bytes): closing", s->id(),
                   config_.max_payload);
         s->close(disconnect_reason::payload_too_large);
@@ -143,6 +146,7 @@ awaitable<http::after_response> server::refuse(http::connection& conn, http::req
                                                http_error e, std::string_view message) {
     log::debug("engine.io: {} {} refused: {}", std::string_view(req.method_string()),
                std::string_view(req.target()), message.empty() ? error_message(e) : message);
+    stats().refused[static_cast<std::size_t>(e)]->inc();
     co_return co_await send_poll_reply(conn, req, poll_reply::error(e, message), config_.cors);
 }
 

@@ -1,6 +1,7 @@
 #include "sio/engineio/session.hpp"
 
 #include "sio/core/log.hpp"
+#include "sio/engineio/metrics.hpp"
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/session_registry.hpp"
 #include "sio/engineio/transport.hpp"
@@ -37,6 +38,8 @@ void session::start() {
                     open_json(sid_, upgrades,
                               {config_.ping_interval, config_.ping_timeout, config_.max_payload})));
     schedule_heartbeat(config_.ping_interval);
+    stats().handshakes[static_cast<std::size_t>(transport_)]->inc();
+    stats().clients_on(transport_).add();
     log::debug("engine.io {}: open ({})", sid_, to_string(transport_));
     listener_ = handler_->on_open(shared_from_this());
 }
@@ -52,6 +55,8 @@ void session::do_close(disconnect_reason reason) {
     ++heartbeat_generation_;
     heartbeat_.cancel();
     log::debug("engine.io {}: closed ({})", sid_, to_string(reason));
+    stats().clients_on(transport_).sub();
+    stats().disconnected(reason);
     if (auto listener = std::move(listener_)) {
         listener_.reset();
         listener->on_close(reason);
@@ -159,6 +164,7 @@ void session::receive_text(std::string_view text) {
     auto p = decode_text(text);
     if (!p) {
         log::info("engine.io {}: malformed packet: closing", sid_);
+        stats().bad_input(malformed::packet);
         do_close(disconnect_reason::parse_error);
         return;
     }
@@ -166,6 +172,8 @@ void session::receive_text(std::string_view text) {
 }
 
 void session::dispatch(packet p) {
+    stats().packets_received->inc();
+    stats().bytes_received->inc(p.data.size() + 1);
     switch (p.type) {
     case packet_type::pong:
         on_pong();
@@ -181,6 +189,7 @@ void session::dispatch(packet p) {
     case packet_type::ping:
         // In v4 only the server pings.
         log::info("engine.io {}: ping from the client (invalid heartbeat direction)", sid_);
+        stats().bad_input(malformed::packet);
         do_close(disconnect_reason::parse_error);
         break;
     case packet_type::open:
@@ -191,6 +200,8 @@ void session::dispatch(packet p) {
 }
 
 void session::receive_binary(std::string bytes) {
+    stats().packets_received->inc();
+    stats().bytes_received->inc(bytes.size());
     if (state_ == state::open && listener_)
         listener_->on_binary(std::move(bytes));
 }
@@ -241,6 +252,9 @@ probe_step session::probe_packet(engineio::transport& t, std::optional<packet> c
         probe_ = nullptr;
         active_ = &t;
         transport_ = transport_kind::websocket;
+        stats().upgrades->inc();
+        stats().clients_on(transport_kind::polling).sub();
+        stats().clients_on(transport_kind::websocket).add();
         if (waiter_)
             complete_waiter(poll_reply::ok(encode_text(packet_type::noop)));
         log::debug("engine.io {}: upgraded to websocket", sid_);

@@ -1,6 +1,7 @@
 // A session's outbound side: the queue, its budget (per session and server-wide), and
 // what the transports take from it.
 #include "sio/core/log.hpp"
+#include "sio/engineio/metrics.hpp"
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/engineio/session_registry.hpp"
@@ -60,6 +61,7 @@ void session::enqueue(std::span<message const> group, delivery d) {
     if (busy && (over_bytes || over_count || over_share)) {
         if (d == delivery::droppable) {
             log::debug("engine.io {}: queue full, volatile packet dropped", sid_);
+            stats().volatile_dropped->inc(group.size());
             return;
         }
         log::warn("engine.io {}: {} messages ({} bytes) queued or being written{} and the "
@@ -124,6 +126,8 @@ std::vector<message> session::take_queue() {
     // What is being written still counts until the write completes.
     inflight_cost_ += queued_cost_;
     inflight_messages_ += batch.size();
+    stats().packets_sent->inc(batch.size());
+    stats().bytes_sent->inc(queued_cost_ - batch.size() * queued_message_cost);
     queued_cost_ = 0;
     return batch;
 }
@@ -139,6 +143,8 @@ void session::batch_written() {
 std::string session::drain_payload() {
     std::string payload;
     payload.reserve(queued_cost_);
+    stats().packets_sent->inc(queue_.size());
+    stats().bytes_sent->inc(queued_cost_ - queue_.size() * queued_message_cost);
     for (auto const& m : queue_)
         append_payload(payload, {*m.bytes, m.binary});
     queue_.clear();

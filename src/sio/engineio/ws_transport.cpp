@@ -3,6 +3,7 @@
 #include "sio/core/log.hpp"
 #include "sio/core/owned_timer.hpp"
 #include "sio/engineio/deflate.hpp"
+#include "sio/engineio/metrics.hpp"
 #include "sio/engineio/packet.hpp"
 #include "sio/engineio/session.hpp"
 #include "sio/engineio/transport.hpp"
@@ -266,6 +267,8 @@ void ws_connection::receive(std::string_view bytes) {
 
 void ws_connection::fail(std::uint16_t code, std::string_view why) {
     log::info("engine.io {}: WebSocket {}: closing with {}", session_->id(), why, code);
+    stats().bad_input(code == ws::close_code::too_big ? malformed::payload_too_large
+                                                      : malformed::websocket);
     closing_ = true;
     close_code_ = code;
     wake();

@@ -2,6 +2,7 @@
 // io.timeout(ms).emit(..., callback).
 #include "sio/core/log.hpp"
 #include "sio/socketio/broadcast.hpp"
+#include "sio/socketio/metrics.hpp"
 #include "sio/socketio/nsp.hpp"
 #include "sio/socketio/socket.hpp"
 
@@ -148,6 +149,8 @@ std::size_t nsp::deliver_with_ack(std::vector<adapter::socket_id> const& targets
         if (auto s = find(id))
             recipients.push_back(std::move(s));
     }
+    stats().broadcasts->inc();
+    stats().deliveries->inc(recipients.size());
     if (recipients.empty())
         return 0;
     auto const id = *p.id;

@@ -2,6 +2,7 @@
 
 #include "sio/core/log.hpp"
 #include "sio/core/random_id.hpp"
+#include "sio/socketio/metrics.hpp"
 #include "sio/socketio/server_state.hpp"
 #include "sio/socketio/socket.hpp"
 
@@ -54,8 +55,10 @@ void client::on_message(std::string text) {
     if (auto const& o = server_->watcher)
         o->on_packet_in(text.size());
     auto r = decoder_.on_text(text);
-    if (r.error)
+    if (r.error) {
+        stats().bad_packet(*r.error);
         return fail(fmt::format("malformed packet ({})", to_string(*r.error)));
+    }
     if (r.complete)
         handle(std::move(*r.complete));
 }
@@ -66,8 +69,10 @@ void client::on_binary(std::string bytes) {
     if (auto const& o = server_->watcher)
         o->on_packet_in(bytes.size());
     auto r = decoder_.on_binary(std::move(bytes));
-    if (r.error)
+    if (r.error) {
+        stats().bad_packet(*r.error);
         return fail(fmt::format("malformed packet ({})", to_string(*r.error)));
+    }
     if (r.complete)
         handle(std::move(*r.complete));
 }
@@ -187,6 +192,7 @@ middleware_done client::when_decided(std::shared_ptr<socket> s, std::shared_ptr<
 }
 
 void client::refuse(std::string const& nsp_name, connect_error const& e) {
+    stats().connect_errors->inc();
     packet answer;
     answer.type = packet_type::connect_error;
     answer.nsp = nsp_name;

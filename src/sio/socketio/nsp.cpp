@@ -2,6 +2,7 @@
 
 #include "sio/adapter/in_memory_adapter.hpp"
 #include "sio/core/log.hpp"
+#include "sio/socketio/metrics.hpp"
 #include "sio/socketio/socket.hpp"
 
 #include <mutex>
@@ -65,6 +66,7 @@ void nsp::add(std::shared_ptr<socket> const& s) {
         std::lock_guard lock(mutex_);
         sockets_[s->id()] = s;
     }
+    stats().connects->inc();
     adapter_->add_all(s->id(), {s->id()});
     if (observer_)
         observer_->on_room_joined(*this, s->id(), s->id());
@@ -123,6 +125,9 @@ void nsp::deliver(std::vector<adapter::socket_id> const& targets, packet const& 
             bytes += f.bytes->size();
         observer_->on_packet_out(bytes, recipients.size());
     }
+    // Once per broadcast, not per recipient.
+    stats().broadcasts->inc();
+    stats().deliveries->inc(recipients.size());
     engineio::connection::send_to_all(recipients, std::move(frames),
                                       is_volatile ? engineio::delivery::droppable
                                                   : engineio::delivery::reliable);

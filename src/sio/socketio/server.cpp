@@ -1,8 +1,10 @@
 #include "sio/socketio/server.hpp"
 
+#include "sio/engineio/metrics.hpp"
 #include "sio/engineio/server.hpp"
 #include "sio/http/static_files.hpp"
 #include "sio/socketio/client.hpp"
+#include "sio/socketio/metrics.hpp"
 #include "sio/socketio/server_state.hpp"
 
 namespace sio::socketio {
@@ -24,6 +26,7 @@ std::shared_ptr<nsp> server_state::lookup(std::string const& name, boost::json::
                                             options.max_rooms_per_socket);
             d.setup(*ns);
             namespaces_.emplace(name, ns);
+            dynamic_names_.insert(name);
             d.parent->add_child(ns);
             if (watcher) {
                 ns->set_observer(watcher);
@@ -79,10 +82,54 @@ parent_namespace& server_state::add_dynamic(namespace_predicate accept,
     return *parent;
 }
 
+void server_state::expose_gauges() {
+    // Read on the scraping thread: the table under its mutex, then each namespace's
+    // thread-safe socket_count() and adapter rooms().
+    auto gauge = [weak = weak_from_this()](bool rooms) {
+        return [weak, rooms] {
+            std::vector<metrics::sample> out;
+            auto self = weak.lock();
+            if (!self)
+                return out;
+            std::vector<std::pair<std::shared_ptr<nsp>, bool>> table;
+            bool any_dynamic = false;
+            {
+                std::lock_guard lock(self->mutex_);
+                any_dynamic = !self->dynamic_.empty();
+                for (auto const& [name, ns] : self->namespaces_)
+                    table.emplace_back(ns, self->dynamic_names_.contains(name));
+            }
+            double dynamic_total = 0;
+            for (auto const& [ns, is_dynamic] : table) {
+                double const n = rooms ? static_cast<double>(ns->get_adapter().rooms().size())
+                                       : static_cast<double>(ns->socket_count());
+                if (is_dynamic)
+                    dynamic_total += n;
+                else
+                    out.push_back({{{"namespace", ns->name()}}, n});
+            }
+            if (any_dynamic)
+                out.push_back({{{"namespace", "(dynamic)"}}, dynamic_total});
+            return out;
+        };
+    };
+    auto& r = metrics::default_registry();
+    sockets_gauge_ = r.add_collector("socketio_sockets", "Sockets connected now, by namespace.",
+                                     metrics::type::gauge, gauge(false));
+    rooms_gauge_ = r.add_collector(
+        "socketio_rooms",
+        "Rooms on this server now, by namespace (each socket's own room included, as in Node).",
+        metrics::type::gauge, gauge(true));
+}
+
 server::server(server_options options)
     : state_(std::make_shared<server_state>(std::move(options)))
     , engine_(std::make_shared<engineio::server>(state_->options.engine, state_)) {
     state_->of("/");
+    state_->expose_gauges();
+    // Every series from the start (at 0), not from the first time it moves.
+    (void)stats();
+    (void)engineio::stats();
 }
 
 server::~server() = default;

@@ -1,12 +1,14 @@
 // What the Socket.IO server shares with its clients: options and the namespace table.
 #pragma once
 
+#include "sio/core/metrics.hpp"
 #include "sio/engineio/handler.hpp"
 #include "sio/socketio/nsp.hpp"
 #include "sio/socketio/server.hpp"
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 namespace sio::socketio {
@@ -24,6 +26,11 @@ public:
     std::shared_ptr<nsp> lookup(std::string const& name, boost::json::value const& auth);
     nsp& of(std::string const& name);
     parent_namespace& add_dynamic(namespace_predicate accept, std::function<void(nsp&)> setup);
+
+    /// Registers the socketio_sockets and socketio_rooms gauges, computed at each scrape:
+    /// by namespace for those the server made with of(), summed under namespace="(dynamic)"
+    /// for those a dynamic namespace's predicate accepted (their names come from clients).
+    void expose_gauges();
 
     server_options const options;
     /// server::observe's observer, or null; given to every namespace, also later ones.
@@ -47,6 +54,9 @@ private:
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<nsp>> namespaces_;
     std::vector<dynamic> dynamic_;
+    std::set<std::string> dynamic_names_;
+    metrics::collector_handle sockets_gauge_;
+    metrics::collector_handle rooms_gauge_;
 };
 
 } // namespace sio::socketio

@@ -2,6 +2,7 @@
 
 #include "sio/core/log.hpp"
 #include "sio/socketio/client.hpp"
+#include "sio/socketio/metrics.hpp"
 #include "sio/socketio/nsp.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -302,10 +303,28 @@ void socket::dispatch_ack(std::uint64_t id, payload args) {
     pending->callback(ack_result{false, std::move(args)});
 }
 
+namespace {
+
+/// Adds the time from its making to its end to the handler time histogram.
+struct handler_timer {
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    handler_timer() = default;
+    handler_timer(handler_timer const&) = delete;
+    handler_timer& operator=(handler_timer const&) = delete;
+    ~handler_timer() {
+        stats().handler_seconds->observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+};
+
+} // namespace
+
 void socket::dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id) {
     event ev(shared_from_this(), std::move(name), std::move(args), id);
     if (auto* o = nsp_->get_observer())
         o->on_event_received(*this, ev.name(), ev.data());
+    stats().events_received->inc();
+    handler_timer const timed;
     // What runs is copied first: a handler may add handlers (growing the vectors) or
     // remove them (disconnect) while it runs.
     try {
@@ -433,6 +452,7 @@ void socket::on_closed(disconnect_reason reason) {
     if (!connected_)
         return;
     connected_ = false;
+    stats().disconnected(reason);
     auto& adapter = nsp_->get_adapter();
     std::optional<adapter::persisted_session> kept;
     if (adapter.recovers() && is_recoverable(reason)) {
