@@ -5,22 +5,9 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { startServer, stopServer } from './lib/server_process.mjs'
+import { startDemo, stopServer } from './lib/server_process.mjs'
 import { freePort, startRedis } from './lib/redis_server.mjs'
 import { io } from 'socket.io-client'
-
-const DEMO = process.env.SIO_DEMO
-const WWW = process.env.SIO_WWW
-const READY = /Server running on port (\d+) \((development|production)\)\./
-
-function startDemo(extra = []) {
-  return startServer({
-    binary: DEMO,
-    args: ['--host', '127.0.0.1', '--port', '0', '--www', WWW, '--threads', '2', ...extra],
-    readyLine: READY,
-    timeoutMs: 10_000,
-  })
-}
 
 async function probe(port, path) {
   const res = await fetch(`http://127.0.0.1:${port}${path}`)

@@ -7,22 +7,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { startServer, stopServer } from './lib/server_process.mjs'
+import { startDemo, stopServer } from './lib/server_process.mjs'
 import { io } from 'socket.io-client'
 
-const DEMO = process.env.SIO_DEMO
-const WWW = process.env.SIO_WWW
-const READY = /Server running on port (\d+) \((development|production)\)\./
 const PROMTOOL = process.env.PROMTOOL || '/usr/bin/promtool'
-
-function startDemo(extra = []) {
-  return startServer({
-    binary: DEMO,
-    args: ['--host', '127.0.0.1', '--port', '0', '--www', WWW, '--threads', '2', ...extra],
-    readyLine: READY,
-    timeoutMs: 10_000,
-  })
-}
 
 async function scrape(port, path = '/metrics') {
   const res = await fetch(`http://127.0.0.1:${port}${path}`)

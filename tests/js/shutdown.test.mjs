@@ -6,21 +6,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { startServer, stopServer, serverLog } from './lib/server_process.mjs'
+import { startDemo, stopServer, serverLog } from './lib/server_process.mjs'
 import { io } from 'socket.io-client'
-
-const DEMO = process.env.SIO_DEMO
-const WWW = process.env.SIO_WWW
-const READY = /Server running on port (\d+) \((development|production)\)\./
-
-function startDemo(extra = []) {
-  return startServer({
-    binary: DEMO,
-    args: ['--host', '127.0.0.1', '--port', '0', '--www', WWW, '--threads', '2', ...extra],
-    readyLine: READY,
-    timeoutMs: 10_000,
-  })
-}
 
 /** Sends SIGTERM; resolves to { ms, code } once the process has exited. */
 function terminate(child) {

@@ -119,3 +119,21 @@ export function stopServer(child, { signal = 'SIGTERM', graceMs = 5_000 } = {}) 
 export function serverLog(server) {
   return server ? `\n--- server output ---\n${server.output.join('\n')}` : ''
 }
+
+export const DEMO_READY = /Server running on port (\d+) \((development|production)\)\./
+
+/**
+ * The demo ($SIO_DEMO, serving $SIO_WWW) on a free port of 127.0.0.1 with 2 I/O threads and
+ * `extra` flags; resolves once it printed its ready line (as startServer).
+ */
+export function startDemo(extra = [], { timeoutMs = 10_000 } = {}) {
+  const binary = process.env.SIO_DEMO
+  const www = process.env.SIO_WWW
+  if (!binary || !www) throw new Error('set SIO_DEMO to the sio_demo binary and SIO_WWW to the www folder')
+  return startServer({
+    binary,
+    args: ['--host', '127.0.0.1', '--port', '0', '--www', www, '--threads', '2', ...extra],
+    readyLine: DEMO_READY,
+    timeoutMs,
+  })
+}
