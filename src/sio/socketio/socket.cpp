@@ -1,9 +1,11 @@
+// A client's connection to one namespace: handlers, emits, rooms and disconnection.
 #include "sio/socketio/socket.hpp"
 
 #include "sio/core/log.hpp"
 #include "sio/socketio/client.hpp"
 #include "sio/socketio/metrics.hpp"
 #include "sio/socketio/nsp.hpp"
+#include "sio/socketio/socket_impl.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -13,7 +15,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 
 namespace sio::socketio {
 
@@ -26,62 +27,12 @@ event::event(std::shared_ptr<socket> s, std::string name, payload args,
     , payload_(std::move(args))
     , id_(id) {}
 
-namespace {
-
-void send_ack(socket& s, std::uint64_t id, payload p) {
-    packet ack;
-    ack.type = packet_type::ack;
-    ack.nsp = s.nsp_name();
-    ack.id = id;
-    ack.data = boost::json::value(std::move(p.args));
-    ack.attachments = std::move(p.attachments);
-    s.send_packet(ack);
-}
-
-} // namespace
-
-void event::ack_payload(payload p) {
-    if (!id_ || acked_)
-        return;
-    acked_ = true;
-    send_ack(*socket_, *id_, std::move(p));
-}
-
-std::function<void(payload)> event::responder() {
-    if (!id_ || acked_)
-        return [](payload) {
-        };
-    acked_ = true;
-    auto once = std::make_shared<std::atomic<bool>>(false);
-    return [s = socket_, id = *id_, once](payload p) {
-        if (!once->exchange(true))
-            send_ack(*s, id, std::move(p));
-    };
-}
-
 void log_bad_arguments(socket const& s, std::string_view event_name) {
     log::info("socket.io {}: event {:?} with arguments of the wrong type: ignored", s.id(),
               event_name);
 }
 
 // --- socket --------------------------------------------------------------------------------
-
-struct socket::pending_ack {
-    std::unique_ptr<net::steady_timer> timer; ///< none for a broadcast's share (it has one)
-    ack_callback callback;
-
-    void cancel() const {
-        if (timer)
-            timer->cancel();
-    }
-};
-
-struct socket::extras {
-    std::vector<event_middleware> middlewares;
-    std::vector<error_handler> error_handlers;
-    std::vector<drain_handler> drain_handlers;
-    std::string pid;
-};
 
 socket::extras& socket::ensure_extras() {
     if (!extras_)
@@ -245,62 +196,6 @@ void socket::emit_payload(std::string_view event_name, payload p, engineio::deli
     if (auto* o = nsp_->get_observer())
         o->on_event_sent(*this, packet);
     send_packet(packet, d);
-}
-
-void socket::emit_with_ack(std::string_view event_name, payload p,
-                           std::chrono::milliseconds timeout, ack_callback callback) {
-    auto packet = make_event_packet(nsp_name(), event_name, std::move(p));
-    net::dispatch(get_executor(), [self = shared_from_this(), packet = std::move(packet), timeout,
-                                   callback = std::move(callback)]() mutable {
-        if (!self->connected_) {
-            callback(ack_result{true, {}});
-            return;
-        }
-        auto const id = self->nsp_->next_ack_id();
-        auto pending = std::make_shared<pending_ack>();
-        pending->callback = std::move(callback);
-        pending->timer = std::make_unique<net::steady_timer>(self->get_executor(), timeout);
-        pending->timer->async_wait(
-            [weak = std::weak_ptr<socket>(self), id](boost::system::error_code ec) {
-                auto s = weak.lock();
-                if (ec || !s)
-                    return;
-                auto it = s->acks_.find(id);
-                if (it == s->acks_.end())
-                    return;
-                auto cb = std::move(it->second->callback);
-                s->acks_.erase(it);
-                cb(ack_result{true, {}});
-            });
-        self->acks_.emplace(id, std::move(pending));
-        packet.id = id;
-        if (auto* o = self->nsp_->get_observer())
-            o->on_event_sent(*self, packet);
-        self->send_packet(packet);
-    });
-}
-
-void socket::expect_ack(std::uint64_t id, ack_callback callback) {
-    auto pending = std::make_shared<pending_ack>();
-    pending->callback = std::move(callback);
-    acks_.emplace(id, std::move(pending));
-}
-
-void socket::forget_ack(std::uint64_t id) {
-    if (auto it = acks_.find(id); it != acks_.end()) {
-        it->second->cancel();
-        acks_.erase(it);
-    }
-}
-
-void socket::dispatch_ack(std::uint64_t id, payload args) {
-    auto it = acks_.find(id);
-    if (it == acks_.end())
-        return; // unknown or already answered: ignored, as the reference does
-    auto pending = std::move(it->second);
-    acks_.erase(it);
-    pending->cancel();
-    pending->callback(ack_result{false, std::move(args)});
 }
 
 namespace {
