@@ -37,10 +37,12 @@ const HELP = `usage: node tools/bench/cluster-scale.mjs [options]
   --broadcasts K         broadcasts sent by the one sender (default: 100)
   --rate R               broadcasts per second (default: 10)
   --payload BYTES        broadcast payload (default: 64)
+  --drain S              how long the loadgens wait for the deliveries after the last send
+                         before they give up and the run fails (default: 60)
   --connects C           handshakes in flight per loadgen process (default: 100)
   --nofile N             open-file limit for every process, set with prlimit (default: the
                          hard limit; each process must stay under it)
-  --timeout S            bound on one run, setup included (default: 300 + K/R)
+  --timeout S            bound on one run, setup included (default: 300 + K/R + drain)
   --ours CMD             our server (default: build/release/tools/sio_bench_server); the port
                          (0) and T are appended
   --node CMD             reference server (default: node tools/bench/node-baseline/server.js)
@@ -52,7 +54,7 @@ const HELP = `usage: node tools/bench/cluster-scale.mjs [options]
 function parseArgs(argv) {
   const o = {
     impl: "ours", rounds: 1, clients: 50000, servers: 3, loadgens: 4, threads: 1, broadcasts: 100,
-    rate: 10, payload: 64, connects: 100, nofile: null, timeout: null, json: null,
+    rate: 10, payload: 64, drain: 60, connects: 100, nofile: null, timeout: null, json: null,
     ours: `${ROOT}/build/release/tools/sio_bench_server`,
     node: `${process.execPath} ${ROOT}/tools/bench/node-baseline/server.js`,
     loadgen: `${ROOT}/build/release/tools/sio_loadgen`,
@@ -77,6 +79,7 @@ function parseArgs(argv) {
       case "--broadcasts": o.broadcasts = int(a, v, 1); break;
       case "--rate": o.rate = Number(v); if (!(o.rate > 0)) die("--rate must be > 0"); break;
       case "--payload": o.payload = int(a, v, 0); break;
+      case "--drain": o.drain = int(a, v, 1); break;
       case "--connects": o.connects = int(a, v, 1); break;
       case "--nofile": o.nofile = int(a, v, 64); break;
       case "--timeout": o.timeout = int(a, v, 10); break;
@@ -87,7 +90,7 @@ function parseArgs(argv) {
       default: die(`unknown option ${a} (see --help)`);
     }
   }
-  o.timeout ??= Math.ceil(300 + o.broadcasts / o.rate);
+  o.timeout ??= Math.ceil(300 + o.broadcasts / o.rate + o.drain);
   return o;
 }
 
@@ -229,7 +232,7 @@ function freePort() {
 
 function redisCli(port, ...args) {
   try {
-    return execFileSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8", timeout: 5000 });
+    return execFileSync("redis-cli", ["-p", String(port), ...args], { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "ignore"] });
   } catch {
     return "";
   }
@@ -296,7 +299,7 @@ async function oneRun(impl, opts, fd) {
     const startFile = join(startDir, "start");
     const per = Math.floor(opts.clients / opts.loadgens);
     const phases = Array.from({ length: opts.loadgens }, () => ({}));
-    const dur = Math.ceil(opts.broadcasts / opts.rate + 60);
+    const dur = Math.ceil(opts.broadcasts / opts.rate + opts.drain);
     const t0 = Date.now();
     for (let k = 0; k < opts.loadgens; k++) {
       const clients = per + (k < opts.clients % opts.loadgens ? 1 : 0);
