@@ -407,6 +407,7 @@ function summarize(impl, opts, m) {
     loadgen_cpu_s: js.map((j) => j.loadgen_cpu_s),
     loadgen_connects_per_s: js.map((j) => j.connects_per_s),
     servers: perServer,
+    loadgens: js, // each process's own JSON line
   };
 }
 
