@@ -37,6 +37,9 @@ const HELP = `usage: node tools/bench/cluster-scale.mjs [options]
   --broadcasts K         broadcasts sent by the one sender (default: 100)
   --rate R               broadcasts per second (default: 10)
   --payload BYTES        broadcast payload (default: 64)
+  --idle S               seconds to hold the connections idle before the broadcasts, to
+                         measure what holding them costs (CPU, Redis commands; default: 25,
+                         one heartbeat interval of both servers)
   --drain S              how long the loadgens wait for the deliveries after the last send
                          before they give up and the run fails (default: 60)
   --connects C           handshakes in flight per loadgen process (default: 100)
@@ -54,7 +57,7 @@ const HELP = `usage: node tools/bench/cluster-scale.mjs [options]
 function parseArgs(argv) {
   const o = {
     impl: "ours", rounds: 1, clients: 50000, servers: 3, loadgens: 4, threads: 1, broadcasts: 100,
-    rate: 10, payload: 64, drain: 60, connects: 100, nofile: null, timeout: null, json: null,
+    rate: 10, payload: 64, drain: 60, idle: 25, connects: 100, nofile: null, timeout: null, json: null,
     ours: `${ROOT}/build/release/tools/sio_bench_server`,
     node: `${process.execPath} ${ROOT}/tools/bench/node-baseline/server.js`,
     loadgen: `${ROOT}/build/release/tools/sio_loadgen`,
@@ -79,6 +82,7 @@ function parseArgs(argv) {
       case "--broadcasts": o.broadcasts = int(a, v, 1); break;
       case "--rate": o.rate = Number(v); if (!(o.rate > 0)) die("--rate must be > 0"); break;
       case "--payload": o.payload = int(a, v, 0); break;
+      case "--idle": o.idle = int(a, v, 1); break;
       case "--drain": o.drain = int(a, v, 1); break;
       case "--connects": o.connects = int(a, v, 1); break;
       case "--nofile": o.nofile = int(a, v, 64); break;
@@ -328,6 +332,10 @@ async function oneRun(impl, opts, fd) {
     log(`${impl}: all ${opts.clients} clients connected and joined in ${((ready.t - t0) / 1000).toFixed(1)} s`);
     await sleep(2000); // settle, then the RSS the servers keep while holding the connections
     const held = sample();
+    const redisIdle0 = redisStats(redis.port);
+    await sleep(opts.idle * 1000);
+    const idle = sample();
+    const redisIdle1 = redisStats(redis.port);
     const redis0 = redisStats(redis.port);
     const load0 = sample();
     writeFileSync(startFile, "go\n");
@@ -338,7 +346,7 @@ async function oneRun(impl, opts, fd) {
     const ends = phases.map((p) => p["load-end"]).filter(Boolean);
     const load1 = ends.length ? ends.reduce((a, b) => (b.t > a.t ? b : a)) : sample();
     const redis1 = redisStats(redis.port);
-    return summarize(impl, opts, { servers, before, ready, held, load0, load1, redis0, redis1, phases, results, t0 });
+    return summarize(impl, opts, { servers, before, ready, held, idle, redisIdle0, redisIdle1, load0, load1, redis0, redis1, phases, results, t0 });
   } catch (e) {
     const tails = loadgens.map((l, k) => `loadgen ${k}: ${(l.stderrTail?.() ?? "")}`);
     return { impl, error: `${e.message}`.trim(), servers: servers.map((s) => s.child.stderrTail().slice(-500)), tails };
@@ -352,7 +360,7 @@ async function oneRun(impl, opts, fd) {
 }
 
 function summarize(impl, opts, m) {
-  const { servers, before, ready, held, load0, load1, redis0, redis1, phases, results, t0 } = m;
+  const { servers, before, ready, held, idle, redisIdle0, redisIdle1, load0, load1, redis0, redis1, phases, results, t0 } = m;
   const errors = [];
   results.forEach((r, k) => {
     if (r.code !== 0 || !r.json) errors.push(`loadgen ${k}: exit ${r.code} ${r.sig ?? ""} ${r.stderr.trim().split("\n").slice(-2).join(" | ")}`);
@@ -373,6 +381,8 @@ function summarize(impl, opts, m) {
   const loadS = (last - start) / 1e9;
   const perServer = servers.map((s, i) => {
     const cpu = load1.cpu[i] - load0.cpu[i];
+    const idleCpuPerS = (idle.cpu[i] - held.cpu[i]) / ((idle.t - held.t) / 1000);
+    const cpuNet = cpu - idleCpuPerS * ((load1.t - load0.t) / 1000); // without what idling costs
     const local = conns[i] - (i === 0 ? 1 : 0); // members on this server
     return {
       url: s.url,
@@ -382,6 +392,9 @@ function summarize(impl, opts, m) {
       cpu_connect_s: ready.cpu[i] - before.cpu[i],
       cpu_load_s: cpu,
       cpu_s_per_1M_own_delivered: (cpu * 1e6) / (local * opts.broadcasts),
+      idle_cpu_pct: idleCpuPerS * 100,
+      cpu_load_net_of_idle_s: cpuNet,
+      cpu_s_per_1M_own_delivered_net_of_idle: (cpuNet * 1e6) / (local * opts.broadcasts),
     };
   });
   const redisCpu = load1.redis_cpu - load0.redis_cpu;
@@ -400,6 +413,8 @@ function summarize(impl, opts, m) {
     redis_cpu_load_s: redisCpu,
     redis_cpu_s_per_1M_delivered: (redisCpu * 1e6) / delivered,
     redis_calls: calls,
+    redis_idle_calls: diffCalls(redisIdle0, redisIdle1),
+    redis_idle_commands_per_s: (redisIdle1.total_commands - redisIdle0.total_commands) / opts.idle,
     redis_publish_per_broadcast: (calls.publish ?? 0) / opts.broadcasts,
     redis_commands_per_broadcast: (redis1.total_commands - redis0.total_commands) / opts.broadcasts,
     redis_out_bytes_per_broadcast: (redis1.net_output_bytes - redis0.net_output_bytes) / opts.broadcasts,
@@ -434,7 +449,9 @@ function printRun(r) {
       `  server ${i}: ${s.connections} conns, RSS ${f(s.rss_before_kib / 1024)} -> ${f(s.rss_held_kib / 1024)} MiB ` +
       `(${f(s.rss_kib_per_conn, 2)} KiB/conn; ${f(s.rss_after_load_kib / 1024)} MiB after the broadcasts), ` +
       `CPU ${f(s.cpu_connect_s, 2)} s connecting, ${f(s.cpu_load_s, 2)} s broadcasting = ` +
-      `${f(s.cpu_s_per_1M_own_delivered, 2)} s per 1M of its own deliveries`),
+      `${f(s.cpu_s_per_1M_own_delivered, 2)} s per 1M of its own deliveries ` +
+      `(${f(s.cpu_s_per_1M_own_delivered_net_of_idle, 2)} without the idle cost); idle: ${f(s.idle_cpu_pct, 1)} % of a core`),
+    `  Redis while idle: ${f(r.redis_idle_commands_per_s, 1)} commands/s ${JSON.stringify(r.redis_idle_calls)}`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 }
