@@ -34,7 +34,7 @@ const HELP = `usage: node tools/bench/cluster-scale.mjs [options]
   --loadgens N           sio_loadgen processes; process k binds to 127.0.0.(2+k)
                          (default: 4, i.e. 12 500 clients each)
   --threads T            I/O threads of each of our servers (default: 1)
-  --broadcasts K         broadcasts sent by the one sender (default: 100)
+  --broadcasts K         broadcasts sent by the one sender (default: 40)
   --rate R               broadcasts per second (default: 10)
   --payload BYTES        broadcast payload (default: 64)
   --idle S               seconds to hold the connections idle before the broadcasts, to
@@ -56,7 +56,7 @@ const HELP = `usage: node tools/bench/cluster-scale.mjs [options]
 
 function parseArgs(argv) {
   const o = {
-    impl: "ours", rounds: 1, clients: 50000, servers: 3, loadgens: 4, threads: 1, broadcasts: 100,
+    impl: "ours", rounds: 1, clients: 50000, servers: 3, loadgens: 4, threads: 1, broadcasts: 40,
     rate: 10, payload: 64, drain: 60, idle: 25, connects: 100, nofile: null, timeout: null, json: null,
     ours: `${ROOT}/build/release/tools/sio_bench_server`,
     node: `${process.execPath} ${ROOT}/tools/bench/node-baseline/server.js`,
