@@ -2,7 +2,8 @@
 // HTTP long-polling). Scenarios connect, echo, fanout and idle; one JSON line on stdout,
 // progress on stderr. The stderr lines "sio_loadgen: phase load-start" and "... load-end"
 // mark the measured phase (after the sessions are open, before they are closed) so that a
-// driver such as tools/bench/compare.mjs can sample the server's CPU there.
+// driver such as tools/bench/compare.mjs can sample the server's CPU there. Scenario members
+// splits a fan-out over several load-generator processes (tools/bench/cluster-scale.mjs).
 #include "session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace {
 
@@ -46,7 +48,10 @@ struct options {
     unsigned threads = 1;
     std::size_t window = 0;     ///< fanout: broadcasts in flight (0: paced by rate)
     std::uint64_t count = 0;    ///< fanout: broadcasts to send (0: until duration)
-    unsigned sources = 0;       ///< bind to 127.0.0.1 ... 127.0.0.N (0: no bind)
+    unsigned sources = 0;       ///< bind to 127.0.0.A ... 127.0.0.(A+N-1) (0: no bind)
+    unsigned source_from = 1;   ///< A: the first source address's last byte
+    bool senders_set = false;   ///< members: --senders given, so this process sends
+    std::string start_file;     ///< members: wait for this file before the load
     std::size_t connects = 200; ///< handshakes in flight
     /// --member-url (repeatable): the room members (the clients) connect to these servers
     /// round-robin, e.g. two servers of one cluster; --url is then the senders' server.
@@ -96,6 +101,7 @@ std::optional<options> parse_cli(int argc, char** argv) {
             ok = parse_number(value, o.payload);
         } else if (key == "--senders") {
             ok = parse_number(value, o.senders) && o.senders > 0;
+            o.senders_set = true;
         } else if (key == "--threads") {
             ok = parse_number(value, o.threads) && o.threads > 0;
         } else if (key == "--window") {
@@ -104,15 +110,24 @@ std::optional<options> parse_cli(int argc, char** argv) {
             ok = parse_number(value, o.count) && o.count > 0;
         } else if (key == "--sources") {
             ok = parse_number(value, o.sources) && o.sources > 0 && o.sources < 255;
+        } else if (key == "--source-from") {
+            ok = parse_number(value, o.source_from) && o.source_from > 0 && o.source_from < 255;
+        } else if (key == "--start-file") {
+            o.start_file = value;
+            ok = !value.empty();
         } else if (key == "--connects") {
             ok = parse_number(value, o.connects) && o.connects > 0;
         } else {
             ok = false;
         }
     }
-    if (!ok || (o.scenario != "connect" && o.scenario != "echo" && o.scenario != "fanout" &&
-                o.scenario != "idle"))
+    if (!ok ||
+        (o.scenario != "connect" && o.scenario != "echo" && o.scenario != "fanout" &&
+         o.scenario != "idle" && o.scenario != "members") ||
+        o.source_from + o.sources > 256 || (o.scenario == "members" && o.count == 0))
         return std::nullopt;
+    if (o.scenario == "members" && o.rate == 0)
+        o.rate = 10;
     if (o.scenario == "fanout" && o.rate == 0)
         o.rate = 1000;
     if (o.window > 0 && o.count == 0)
@@ -164,6 +179,8 @@ struct run_state {
     std::uint64_t delivered = 0;
     std::uint64_t expected = 0;
     std::uint64_t connected = 0;
+    std::int64_t start_ns = 0;    ///< members: when the load started
+    std::int64_t last_msg_ns = 0; ///< members: when the last "msg" arrived (2 ms resolution)
 };
 
 double seconds_since(steady::time_point t0) {
@@ -223,7 +240,8 @@ awaitable<void> connect_worker(run_state& r, sessions& out, counters& totals,
         to.server = server.ep;
         to.host = server.host_header;
         if (r.opt.sources > 0)
-            to.source = net::ip::address_v4(0x7f000001u + static_cast<unsigned>(i % r.opt.sources));
+            to.source = net::ip::address_v4(0x7f000000u + r.opt.source_from +
+                                            static_cast<unsigned>(i % r.opt.sources));
         auto s = session::make(r.opt.kind, net::make_strand(r.ioc), totals);
         auto op = net::co_spawn(s->strand(), s->connect(to), net::use_awaitable);
         if (co_await std::move(op))
@@ -478,6 +496,84 @@ awaitable<void> scenario_fanout(run_state& r) {
     r.connected = r.totals.open;
 }
 
+/// One of several processes that share a fan-out: opens --clients room members, joins them,
+/// prints "phase ready", waits for --start-file, then expects --count broadcasts per member
+/// (sent by whichever process has --senders, paced at --rate). Ends when every member got
+/// every broadcast or after --duration.
+awaitable<void> scenario_members(run_state& r) {
+    auto const setup_deadline = steady::now() + setup_timeout(r.opt);
+    r.setup_s = co_await open_sessions(r, r.clients, r.totals, r.opt.clients, setup_deadline);
+    phase("connected");
+    if (r.opt.senders_set)
+        co_await open_sessions(r, r.senders, r.sender_totals, r.opt.senders, setup_deadline);
+    for (auto const& s : r.clients)
+        if (s && s->open())
+            s->emit_with_ack("[\"join\",\"bench\"]", false);
+    std::uint64_t const members = r.totals.open;
+    auto joined = [&r, members] {
+        return r.totals.acks >= members;
+    };
+    if (!co_await wait_until(joined, setup_deadline - steady::now()))
+        ++r.errors;
+    fmt::print(stderr, "  {} clients joined room bench\n", members);
+    phase("ready");
+    if (!r.opt.start_file.empty()) {
+        auto started = [&r] {
+            return ::access(r.opt.start_file.c_str(), F_OK) == 0;
+        };
+        if (!co_await wait_until(started, setup_timeout(r.opt))) {
+            fmt::print(stderr, "sio_loadgen: {} did not appear\n", r.opt.start_file);
+            ++r.errors;
+            r.connected = r.totals.open;
+            co_return;
+        }
+    }
+    phase("load-start");
+    auto const t0 = steady::now();
+    r.start_ns = now_ns();
+    if (r.opt.senders_set) {
+        auto const payload = std::string(r.opt.payload, 'x');
+        auto fire = [&r, payload](session& s) {
+            if (auto const seq = r.sent++; seq < r.opt.count)
+                s.send(broadcast_frame(now_ns(), seq, payload));
+        };
+        start_pacers(r, r.senders, r.opt.rate, fire);
+    }
+    r.expected = members * r.opt.count;
+    // Until every member got every broadcast (or --duration), noting when the last one came.
+    auto const until = t0 + std::chrono::duration_cast<steady::duration>(
+                                std::chrono::duration<double>(r.opt.duration));
+    auto next_print = t0 + std::chrono::seconds(1);
+    std::uint64_t last = 0;
+    while (steady::now() < until) {
+        if (r.opt.senders_set && r.sent >= r.opt.count)
+            r.stop = true;
+        auto const got = r.totals.messages.load();
+        if (got != last) {
+            last = got;
+            r.last_msg_ns = now_ns();
+        }
+        if (got >= r.expected && (!r.opt.senders_set || r.stop))
+            break;
+        if (steady::now() >= next_print) {
+            fmt::print(stderr, "  {:.0f}s: {} sent, {} of {} delivered\n", seconds_since(t0),
+                       std::min<std::uint64_t>(r.sent, r.opt.count), got, r.expected);
+            next_print += std::chrono::seconds(1);
+        }
+        co_await sleep_for(milliseconds(2));
+    }
+    r.stop = true;
+    co_await wait_until([&r] { return r.active_pacers == 0; }, std::chrono::seconds(2));
+    phase("load-end");
+    r.ops = std::min<std::uint64_t>(r.sent, r.opt.count);
+    r.delivered = r.totals.messages;
+    r.elapsed_s = r.last_msg_ns > r.start_ns ? static_cast<double>(r.last_msg_ns - r.start_ns) / 1e9
+                                             : seconds_since(t0);
+    if (r.delivered != r.expected)
+        r.errors += r.expected > r.delivered ? r.expected - r.delivered : 1;
+    r.connected = r.totals.open;
+}
+
 awaitable<void> run_scenario(run_state& r) {
     fmt::print(stderr, "sio_loadgen: {} over {} against {}, {} clients\n", r.opt.scenario,
                r.opt.kind == transport::polling ? "polling" : "websocket", r.host_header,
@@ -488,6 +584,8 @@ awaitable<void> run_scenario(run_state& r) {
         co_await scenario_idle(r);
     else if (r.opt.scenario == "echo")
         co_await scenario_echo(r);
+    else if (r.opt.scenario == "members")
+        co_await scenario_members(r);
     else
         co_await scenario_fanout(r);
     // Sessions that the server closed count as errors; then close the rest.
@@ -578,12 +676,15 @@ std::string report(run_state const& r) {
         "\"ops\":{},\"ops_per_s\":{:.0f},\"delivered\":{},\"expected\":{},"
         "\"delivered_per_s\":{:.0f},\"errors\":{},\"connected\":{},\"setup_s\":{:.3f},"
         "\"connects_per_s\":{:.0f},\"window\":{},\"loadgen_cpu_s\":{:.3f},"
-        "\"latency_us\":{{\"p50\":{},\"p99\":{},\"p999\":{},\"max\":{}}}{}}}",
+        "\"latency_us\":{{\"p50\":{},\"p99\":{},\"p999\":{},\"max\":{}}}{}{}}}",
         r.opt.scenario, r.opt.kind == transport::polling ? "polling" : "websocket", r.opt.clients,
         r.elapsed_s, r.ops, ops_per_s, r.delivered, r.expected, delivered_per_s,
         r.errors.load() + (r.finished ? 0 : 1), r.connected, r.setup_s, connects_per_s,
         r.opt.window, cpu_seconds(), pct(0.5), pct(0.99), pct(0.999), pct(1.0),
-        report_by_member_server(r));
+        report_by_member_server(r),
+        r.opt.scenario == "members"
+            ? fmt::format(",\"start_ns\":{},\"last_msg_ns\":{}", r.start_ns, r.last_msg_ns)
+            : std::string{});
 }
 
 /// Raises the open-file limit to its hard limit; warns when `needed` descriptors won't fit.
@@ -610,15 +711,23 @@ int main(int argc, char** argv) {
     if (!opt) {
         fmt::print(
             stderr,
-            "usage: sio_loadgen --url http://HOST:PORT --scenario connect|echo|fanout|idle\n"
+            "usage: sio_loadgen --url http://HOST:PORT --scenario "
+            "connect|echo|fanout|idle|members\n"
             "       [--transport websocket|polling] [--clients N] [--duration SECONDS]\n"
             "       [--rate PER_SECOND] [--payload BYTES] [--senders K] [--threads T]\n"
             "       [--window W [--count K]]   fanout closed loop: at most W broadcasts not yet\n"
             "                                  received by every member; stop after K\n"
             "       [--sources N]              bind to 127.0.0.1 ... 127.0.0.N (> 28k sessions)\n"
+            "       [--source-from A]          ... to 127.0.0.A ... 127.0.0.(A+N-1) instead\n"
             "       [--connects C]             handshakes in flight (default 200)\n"
             "       [--member-url URL]...      the clients connect to these servers round-robin\n"
-            "                                  (a cluster); --url is the senders' server\n");
+            "                                  (a cluster); --url is the senders' server\n"
+            "  members: one of several processes sharing a fan-out. Opens --clients members,\n"
+            "  joins them to room bench, prints 'phase ready', waits for --start-file PATH to\n"
+            "  exist (if given), then expects --count K broadcasts per member; with --senders S\n"
+            "  this process also sends the K broadcasts, paced at --rate R/s (default 10). Ends\n"
+            "  when all arrived or after --duration; JSON adds start_ns and last_msg_ns\n"
+            "  (steady clock, comparable across processes).\n");
         return 2;
     }
     std::size_t const per_session = opt->kind == transport::polling ? 2 : 1;
