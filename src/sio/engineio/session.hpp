@@ -81,6 +81,8 @@ public:
     /// `t` carries the session from now on (a session opened over WebSocket).
     void attach(engineio::transport& t);
     bool carried_by(engineio::transport const& t) const { return active_ == &t; }
+    /// The WebSocket carrying the session, or null.
+    engineio::transport* carrier() const { return active_; }
     bool probing_with(engineio::transport const& t) const { return probe_ == &t; }
     bool has_queued() const { return !queue_.empty(); }
     /// Everything queued, for one write; the queue is empty after, and what it held counts

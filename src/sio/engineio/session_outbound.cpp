@@ -8,7 +8,10 @@
 #include "sio/engineio/transport.hpp"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+
+#include <algorithm>
 
 namespace sio::engineio {
 
@@ -21,8 +24,33 @@ void connection::send(message m, delivery d) {
 void connection::send_to_all(std::vector<std::shared_ptr<connection>> const& recipients,
                              std::vector<message> group, delivery d) {
     auto const shared = std::make_shared<std::vector<message> const>(std::move(group));
-    for (auto const& c : recipients)
-        c->send_shared(shared, d);
+    // Recipients on another I/O thread of an io_pool get the broadcast in one posted handler
+    // per thread, not one per recipient: the posting thread pays one hand-off, and the
+    // receiving thread queues to all of them before any of their writes starts.
+    struct thread_share {
+        net::io_context* context;
+        std::vector<std::shared_ptr<connection>> recipients;
+    };
+    std::vector<thread_share> elsewhere;
+    for (auto const& c : recipients) {
+        auto const* io = c->get_executor().target<net::io_context::executor_type>();
+        if (io == nullptr || io->running_in_this_thread()) {
+            c->send_shared(shared, d); // a strand's own dispatch, or this thread's recipient
+            continue;
+        }
+        auto* context = &io->context();
+        auto it = std::find_if(elsewhere.begin(), elsewhere.end(),
+                               [context](thread_share const& t) { return t.context == context; });
+        if (it == elsewhere.end())
+            it = elsewhere.insert(elsewhere.end(), {context, {}});
+        it->recipients.push_back(c);
+    }
+    for (auto& t : elsewhere) {
+        net::post(*t.context, [to = std::move(t.recipients), shared, d] {
+            for (auto const& c : to)
+                c->send_shared(shared, d);
+        });
+    }
 }
 
 // --- sending -------------------------------------------------------------------------------
@@ -34,6 +62,13 @@ void session::send(std::vector<message> group, delivery d) {
 }
 
 void session::send_shared(std::shared_ptr<std::vector<message> const> group, delivery d) {
+    // On the session's own thread (a broadcast from a neighbour, or handed over by
+    // send_to_all): queued at once, without a type-erased dispatch per recipient.
+    if (auto const* io = strand_.target<net::io_context::executor_type>();
+        io != nullptr && io->running_in_this_thread()) {
+        enqueue(*group, d);
+        return;
+    }
     // dispatch: a recipient on the caller's thread is entered at once; from any other thread
     // it posts, which keeps order with the caller's other sends to this session.
     net::dispatch(strand_, [self = shared_from_this(), group = std::move(group), d] {
@@ -102,7 +137,7 @@ void session::flush_soon() {
         // The writer runs after the current handler returns, so sends made in one
         // handler go out together.
         if (active_)
-            active_->wake();
+            active_->queued();
         return;
     }
     if (flush_scheduled_ || !waiter_)

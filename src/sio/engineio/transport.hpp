@@ -10,6 +10,11 @@ public:
     virtual ~transport() = default;
     /// There is something to write (queued messages, a close): the writer runs soon.
     virtual void wake() = 0;
+    /// Messages were queued: they go out soon. By default the writer is woken.
+    virtual void queued() { wake(); }
+    /// Runs on the strand after queued() posted it: writes what is queued, if this transport
+    /// writes outside its loop at all.
+    virtual void write_queued() {}
     /// Ends this transport: it sends its close frame and stops.
     virtual void stop() = 0;
     /// Ends this transport now, dropping what it has not written: the TCP connection is

@@ -11,6 +11,7 @@
 #include "sio/http/server.hpp"
 
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <array>
 #include <chrono>
@@ -24,6 +25,8 @@ namespace sio::engineio::detail {
 
 /// What an idle connection reads into: enough for a typical small frame.
 constexpr std::size_t idle_read_size = 128;
+/// How long our close frame waits for the client's before the TCP connection is dropped.
+constexpr auto close_handshake_timeout = std::chrono::seconds(2);
 
 /// Drops the first `n` bytes of a gather list (after a partial write).
 inline void consume_buffers(std::vector<net::const_buffer>& bufs, std::size_t n) {
@@ -47,7 +50,9 @@ public:
         , stream_(std::move(stream))
         , reader_(session_->settings().max_payload, terms.deflate)
         , deflate_(terms.deflate)
-        , deflate_window_bits_(terms.deflate_window_bits) {}
+        , deflate_window_bits_(terms.deflate_window_bits)
+        , direct_writes_(!stream_.is_tls() &&
+                         session_->get_executor().target<net::io_context::executor_type>()) {}
 
     friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s, http::stream stream,
                                                    ws::accepted terms, std::string early_bytes,
@@ -60,6 +65,9 @@ public:
             wake_signal_.emit(net::cancellation_type::total);
         }
     }
+
+    void queued() override;
+    void write_queued() override;
 
     void stop() override {
         closing_ = true;
@@ -129,8 +137,17 @@ private:
     std::array<char, idle_read_size> first_bytes_; // where a wait for the next frames reads
     bool deflate_;
     int deflate_window_bits_;
-    bool waiting_ = false;       // suspended on the socket; wake() interrupts it
-    bool closing_ = false;       // send a close frame, then wait for the client's
+    bool waiting_ = false; // suspended on the socket; wake() interrupts it
+    bool in_read_ = false; // the suspension is the loop's read (not a wait to write)
+    bool listed_ = false;  // on the flush service: write_queued() comes
+    /// Whether queued messages may be written outside the loop (plain TCP on a thread of
+    /// its own): see queued().
+    bool direct_writes_ = false;
+    /// What the socket did not take of a write made outside the loop: the loop writes it
+    /// first, then reports the batch written.
+    std::string unsent_;
+    boost::system::error_code direct_write_error_; // that write failed: the loop ends
+    bool closing_ = false;                         // send a close frame, then wait for the client's
     bool close_sent_ = false;    // our close frame is out and our half of TCP shut
     bool timed_out_ = false;     // the close handshake took too long
     bool write_stalled_ = false; // a write made no progress within write_timeout

@@ -19,8 +19,6 @@
 namespace sio::engineio {
 namespace {
 
-/// How long our close frame waits for the client's before the TCP connection is dropped.
-constexpr auto close_handshake_timeout = std::chrono::seconds(2);
 /// The read buffer every WebSocket of a thread shares for the rest of what is readable.
 constexpr std::size_t shared_read_size = 64 * 1024;
 
@@ -74,10 +72,12 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, w
         // TLS a wait for readability would be wrong too: the TLS layer may hold bytes
         // already.
         c.waiting_ = true;
+        c.in_read_ = true;
         auto [read_ec, n] = co_await c.stream_.async_read_some(
             net::buffer(c.first_bytes_),
             net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
         c.waiting_ = false;
+        c.in_read_ = false;
         if (c.timed_out_)
             break;
         if (read_ec == net::error::operation_aborted)
@@ -123,109 +123,6 @@ void ws_connection::open(ws_role role) {
         // WebSocket accepted and closed at once, as the reference does.
         closing_ = true;
     }
-}
-
-// --- writing -------------------------------------------------------------------------------
-
-awaitable<boost::system::error_code> ws_connection::write(std::vector<net::const_buffer>& bufs) {
-    if (stream_.is_tls())
-        co_return co_await write_tls(bufs);
-    // Non-blocking writes; a full socket buffer is waited out (a wake-up just retries), for
-    // at most write_timeout without progress.
-    auto& socket = stream_.socket();
-    bool progressed = true;
-    while (!bufs.empty()) {
-        boost::system::error_code ec;
-        auto const n = socket.write_some(bufs, ec);
-        if (ec == net::error::would_block || ec == net::error::try_again) {
-            if (progressed && deadline_use_ != deadline_use::probe) {
-                auto stalled = [](ws_connection& owner) {
-                    owner.write_stalled_ = true;
-                    owner.wake();
-                };
-                set_deadline(deadline_use::write, session_->settings().write_timeout, stalled);
-            }
-            progressed = false;
-            waiting_ = true;
-            auto [wec] = co_await socket.async_wait(
-                http::tcp::socket::wait_write,
-                net::bind_cancellation_slot(wake_signal_.slot(), use_tuple));
-            waiting_ = false;
-            if (timed_out_ || write_stalled_ || aborting_)
-                co_return net::error::timed_out;
-            if (wec && wec != net::error::operation_aborted)
-                co_return wec;
-            continue;
-        }
-        if (ec)
-            co_return ec;
-        progressed = n > 0;
-        consume_buffers(bufs, n);
-        if (n > 0)
-            session_->made_progress();
-    }
-    cancel_deadline(deadline_use::write);
-    co_return boost::system::error_code{};
-}
-
-bool ws_connection::has_frames() const {
-    // Nothing follows a close frame.
-    return !close_sent_ &&
-           (probe_reply_ || pong_ || (session_->carried_by(*this) && session_->has_queued()));
-}
-
-bool ws_connection::must_close() const {
-    return !close_sent_ && (closing_ || (session_->carried_by(*this) && !session_->is_open()));
-}
-
-awaitable<bool> ws_connection::flush() {
-    // Its own coroutine so that the buffers of a write are not part of an idle
-    // connection's frame.
-    while (has_frames()) {
-        std::string control; // owed control frames go before data
-        if (pong_)
-            control = ws::make_frame(ws::opcode::pong, *pong_);
-        if (probe_reply_)
-            control += ws::make_frame(ws::opcode::text, "3probe");
-        pong_.reset();
-        probe_reply_ = false;
-        bool const carried = session_->carried_by(*this);
-        std::vector<message> batch;
-        if (carried)
-            batch = session_->take_queue();
-        std::string arena;
-        std::vector<std::string> compressed;
-        std::vector<net::const_buffer> bufs;
-        ws::frame_messages(control, batch, deflate_, deflate_window_bits_, arena, compressed, bufs);
-        if (co_await write(bufs)) {
-            if (session_->carried_by(*this))
-                session_->transport_closing(*this, write_stalled_
-                                                       ? disconnect_reason::write_timeout
-                                                       : disconnect_reason::transport_error);
-            co_return false;
-        }
-        if (carried && session_->carried_by(*this))
-            session_->batch_written();
-    }
-    if (must_close()) {
-        // Our close frame and our half of TCP; then the client's close and EOF end the
-        // loop, or the deadline does.
-        std::string const frame = ws::make_close_frame(close_code_);
-        std::vector<net::const_buffer> bufs{net::buffer(frame)};
-        if (co_await write(bufs))
-            co_return false;
-        if (!stream_.is_tls()) { // TLS: close_notify first, in run_websocket
-            boost::system::error_code ignored;
-            stream_.socket().shutdown(http::tcp::socket::shutdown_send, ignored);
-        }
-        close_sent_ = true;
-        auto expired = [](ws_connection& owner) {
-            owner.timed_out_ = true;
-            owner.wake();
-        };
-        set_deadline(deadline_use::close, close_handshake_timeout, expired);
-    }
-    co_return true;
 }
 
 // --- reading -------------------------------------------------------------------------------
