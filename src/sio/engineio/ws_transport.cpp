@@ -11,6 +11,7 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include <array>
@@ -27,6 +28,19 @@ constexpr std::size_t shared_read_size = 64 * 1024;
 std::array<char, shared_read_size>& shared_read_buffer() {
     thread_local std::array<char, shared_read_size> buffer;
     return buffer;
+}
+
+/// The read an idle connection waits in, interrupted through `slot`; completes with (error,
+/// bytes). An operation co_await takes as it is: use_awaitable would keep a coroutine frame
+/// of its own (~250 bytes) alive for as long as the connection is idle.
+auto idle_read(http::stream& stream, net::mutable_buffer buffer, net::cancellation_slot slot) {
+    using signature = void(std::tuple<boost::system::error_code, std::size_t>);
+    return net::async_initiate<net::deferred_t const, signature>(
+        [&stream, buffer, slot](auto handler) {
+            stream.async_read_some(
+                buffer, net::as_tuple(net::bind_cancellation_slot(slot, std::move(handler))));
+        },
+        net::deferred);
 }
 
 } // namespace
@@ -74,9 +88,8 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, w
         // TLS a wait for readability would be wrong too: the TLS layer may hold bytes
         // already.
         c.waiting_ = true;
-        auto [read_ec, n] = co_await c.stream_.async_read_some(
-            net::buffer(c.first_bytes_),
-            net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
+        auto [read_ec, n] =
+            co_await idle_read(c.stream_, net::buffer(c.first_bytes_), c.wake_signal_.slot());
         c.waiting_ = false;
         if (c.timed_out_)
             break;
