@@ -37,6 +37,25 @@ inline void consume_buffers(std::vector<net::const_buffer>& bufs, std::size_t n)
         bufs.front() += n;
 }
 
+class ws_connection;
+
+/// What run_websocket() is handed, on the heap until the 101 is written: as parameters of
+/// the connection's coroutine they would stay in its frame for the connection's life.
+struct ws_start {
+    std::shared_ptr<session> owner;
+    http::stream stream;
+    ws::accepted terms;
+    std::string early_bytes;
+    ws_role role;
+};
+
+/// The connection's coroutines (ws_transport.cpp).
+struct ws_runner {
+    static awaitable<void> run(std::unique_ptr<ws_start> start);
+    /// Writes the 101 and takes the early bytes; false when the connection is over.
+    static awaitable<bool> begin(ws_connection& c, std::unique_ptr<ws_start> start);
+};
+
 /// One WebSocket connection of a session, owned by the frame of its run() coroutine, which
 /// is the only coroutine a connection has. Nothing in it holds a buffer while idle. Every
 /// member runs on the session's strand.
@@ -46,12 +65,10 @@ public:
         : session_(std::move(s))
         , stream_(std::move(stream))
         , reader_(session_->settings().max_payload, terms.deflate)
-        , deflate_(terms.deflate)
-        , deflate_window_bits_(terms.deflate_window_bits) {}
+        , deflate_window_bits_(terms.deflate_window_bits)
+        , deflate_(terms.deflate) {}
 
-    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s, http::stream stream,
-                                                   ws::accepted terms, std::string early_bytes,
-                                                   ws_role role);
+    friend struct ws_runner;
 
     void wake() override {
         // A no-op while the loop is running: it checks for work before it waits.
@@ -116,19 +133,20 @@ private:
         }
     }
 
+    // Every byte here is one per idle connection: small members are packed together.
     std::shared_ptr<session> session_;
     http::stream stream_;
     owned_timer<ws_connection> deadline_;
-    deadline_use deadline_use_ = deadline_use::none;
     net::cancellation_signal wake_signal_; // interrupts the wait on the socket
     ws::frame_reader reader_;
-    bool probe_reply_ = false; // "3probe" is owed, before any data
     /// The payload of the pong owed to the client's latest ping: one at most, however many
-    /// pings a client that does not read sends (RFC 6455 §5.5.3 allows that).
-    std::optional<std::string> pong_;
+    /// pings a client that does not read sends (RFC 6455 §5.5.3 allows that). Made when due.
+    std::unique_ptr<std::string> pong_;
     std::array<char, idle_read_size> first_bytes_; // where a wait for the next frames reads
-    bool deflate_;
     int deflate_window_bits_;
+    deadline_use deadline_use_ = deadline_use::none;
+    bool probe_reply_ = false; // "3probe" is owed, before any data
+    bool deflate_;
     bool waiting_ = false;       // suspended on the socket; wake() interrupts it
     bool closing_ = false;       // send a close frame, then wait for the client's
     bool close_sent_ = false;    // our close frame is out and our half of TCP shut
