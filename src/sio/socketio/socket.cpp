@@ -81,6 +81,7 @@ struct socket::extras {
     std::vector<error_handler> error_handlers;
     std::vector<drain_handler> drain_handlers;
     std::string pid;
+    std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks; ///< by ack id
 };
 
 socket::extras& socket::ensure_extras() {
@@ -265,14 +266,17 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
                 auto s = weak.lock();
                 if (ec || !s)
                     return;
-                auto it = s->acks_.find(id);
-                if (it == s->acks_.end())
+                if (!s->extras_)
+                    return;
+                auto& acks = s->extras_->acks;
+                auto it = acks.find(id);
+                if (it == acks.end())
                     return;
                 auto cb = std::move(it->second->callback);
-                s->acks_.erase(it);
+                acks.erase(it);
                 cb(ack_result{true, {}});
             });
-        self->acks_.emplace(id, std::move(pending));
+        self->ensure_extras().acks.emplace(id, std::move(pending));
         packet.id = id;
         if (auto* o = self->nsp_->get_observer())
             o->on_event_sent(*self, packet);
@@ -283,22 +287,27 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
 void socket::expect_ack(std::uint64_t id, ack_callback callback) {
     auto pending = std::make_shared<pending_ack>();
     pending->callback = std::move(callback);
-    acks_.emplace(id, std::move(pending));
+    ensure_extras().acks.emplace(id, std::move(pending));
 }
 
 void socket::forget_ack(std::uint64_t id) {
-    if (auto it = acks_.find(id); it != acks_.end()) {
+    if (!extras_)
+        return;
+    if (auto it = extras_->acks.find(id); it != extras_->acks.end()) {
         it->second->cancel();
-        acks_.erase(it);
+        extras_->acks.erase(it);
     }
 }
 
 void socket::dispatch_ack(std::uint64_t id, payload args) {
-    auto it = acks_.find(id);
-    if (it == acks_.end())
+    if (!extras_)
+        return; // no ack awaited
+    auto& acks = extras_->acks;
+    auto it = acks.find(id);
+    if (it == acks.end())
         return; // unknown or already answered: ignored, as the reference does
     auto pending = std::move(it->second);
-    acks_.erase(it);
+    acks.erase(it);
     pending->cancel();
     pending->callback(ack_result{false, std::move(args)});
 }
@@ -464,8 +473,11 @@ void socket::on_closed(disconnect_reason reason) {
     // thread) must not have its new socket's rooms removed by this one's leaving.
     if (kept)
         adapter.persist_session(std::move(*kept));
-    auto acks = std::move(acks_);
-    acks_.clear();
+    decltype(extras::acks) acks;
+    if (extras_) {
+        acks = std::move(extras_->acks);
+        extras_->acks.clear();
+    }
     for (auto& [id, pending] : acks) {
         pending->cancel();
         pending->callback(ack_result{true, {}});
