@@ -232,12 +232,14 @@ awaitable<http::after_response> server::handshake(http::connection& conn, http::
             registry_->leave(info.address); // admitted, but no session is made
             co_return co_await refuse_upgrade(conn, req, *why);
         }
-        // The connection's strand becomes the session's: no socket move needed, and the
-        // WebSocket goes on in the connection's coroutine (no co_spawn frame of its own).
-        auto s = create_session(conn.stream().get_executor(), transport, std::move(info));
-        conn.continue_with(run_websocket(std::move(s), std::move(conn.stream()),
-                                         std::move(std::get<ws::accepted>(outcome)),
-                                         early_bytes(conn), ws_role::opens_session));
+        // The connection's strand becomes the session's: no socket move needed.
+        auto ex = conn.stream().get_executor();
+        auto s = create_session(ex, transport, std::move(info));
+        net::co_spawn(ex,
+                      run_websocket(std::move(s), std::move(conn.stream()),
+                                    std::move(std::get<ws::accepted>(outcome)), early_bytes(conn),
+                                    ws_role::opens_session),
+                      log_exception);
         co_return http::after_response::taken_over;
     }
     // The handshake's connection strand becomes the session's: its io_context (one per

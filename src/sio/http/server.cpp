@@ -111,24 +111,12 @@ struct server::impl : std::enable_shared_from_this<impl> {
             }
             auto ex = conn->stream().get_executor();
             net::co_spawn(
-                ex, run(shared_from_this(), std::move(conn), id), [](std::exception_ptr e) {
+                ex, [self = shared_from_this(), conn, id] { return self->serve(conn, id); },
+                [](std::exception_ptr e) {
                     if (e)
                         log::error("http: connection ended by an exception: {}", log::describe(e));
                 });
         }
-    }
-
-    /// A connection's coroutine: HTTP, then what a handler that took the stream over left
-    /// to run (connection::continue_with), in this frame's place. Kept small: it stays
-    /// under that continuation (a WebSocket) for the connection's life.
-    static awaitable<void> run(std::shared_ptr<impl> self, std::shared_ptr<connection> conn,
-                               std::uint64_t id) {
-        co_await self->serve(conn, id);
-        auto next = std::move(conn->next_);
-        conn.reset();
-        self.reset();
-        if (next.valid())
-            co_await std::move(next);
     }
 
     /// The server's side of the TLS handshake, within request_timeout.

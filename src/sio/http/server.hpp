@@ -79,11 +79,6 @@ public:
     /// Bytes read past the current request (pipelining, or a WebSocket's first frame).
     beast::flat_buffer& buffer() { return buffer_; }
 
-    /// For a handler that takes the stream over: the rest of the connection's life, run by
-    /// the connection's own coroutine (on its executor) once the HTTP side, its frames and
-    /// buffers, is gone. Cheaper than a co_spawn of its own: no second entry frame.
-    void continue_with(awaitable<void> next) { next_ = std::move(next); }
-
     /// Writes a response; keep_alive only when the write succeeded and the message allows it.
     /// The answer to a HEAD request goes without its body, whatever the handler built.
     awaitable<after_response> send(beast::http::message_generator message);
@@ -117,7 +112,6 @@ private:
     /// The handler's note of a request body in progress (body_begins), until the response
     /// starts (or the request is abandoned).
     std::shared_ptr<void> body_note_;
-    awaitable<void> next_; // see continue_with()
 };
 
 /// A component that answers requests under a path prefix.
