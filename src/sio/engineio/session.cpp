@@ -20,8 +20,8 @@ session::session(net::any_io_executor strand, std::string sid, config const& cfg
     , config_(cfg)
     , handler_(std::move(handler))
     , registry_(std::move(registry))
-    , transport_(initial)
-    , heartbeat_(strand_) {}
+    , heartbeat_(strand_)
+    , transport_(initial) {}
 
 session::~session() {
     registry_->outbound().release(reserved_);

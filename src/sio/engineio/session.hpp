@@ -135,9 +135,6 @@ private:
     std::shared_ptr<session_registry> registry_;
     std::shared_ptr<session_listener> listener_;
 
-    state state_ = state::open;
-    transport_kind transport_;
-
     std::vector<message> queue_;    // a vector: no allocation while empty
     std::size_t queued_cost_ = 0;   ///< the queue's messages, see config::max_queued_bytes
     std::size_t inflight_cost_ = 0; ///< the batch being written
@@ -147,19 +144,22 @@ private:
     /// When a write (or a poll) last took bytes: tells a client that reads slowly from one
     /// that does not read at all.
     std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
-    bool flush_scheduled_ = false;
 
     std::shared_ptr<poll_waiter> waiter_;
 
     net::steady_timer heartbeat_; ///< pings; after a polling close, the sid's last wait
     std::uint64_t heartbeat_generation_ = 0;
-    bool awaiting_pong_ = false;
 
     engineio::transport* active_ = nullptr; ///< the WebSocket carrying the session
     engineio::transport* probe_ = nullptr;  ///< a WebSocket probing an upgrade
-    bool upgrading_ = false;                ///< 3probe sent, waiting for 5
-    bool closed_by_client_ = false;         ///< the client sent a close packet
-    std::atomic<bool> post_active_{false};  ///< a POST body is being received
+    // The small members together (one session per connection: padding counts).
+    state state_ = state::open;
+    transport_kind transport_;
+    bool flush_scheduled_ = false;
+    bool awaiting_pong_ = false;
+    bool upgrading_ = false;               ///< 3probe sent, waiting for 5
+    bool closed_by_client_ = false;        ///< the client sent a close packet
+    std::atomic<bool> post_active_{false}; ///< a POST body is being received
 };
 
 } // namespace sio::engineio

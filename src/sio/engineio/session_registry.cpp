@@ -77,19 +77,21 @@ void session_registry::sweep(std::chrono::steady_clock::time_point now) {
 
 void session_registry::add(std::shared_ptr<session> s) {
     std::lock_guard lock(mutex_);
-    auto const& id = s->id();
+    std::string_view const id = s->id(); // the session's own string: the map holds it alive
     sessions_.emplace(id, std::move(s));
 }
 
 std::shared_ptr<session> session_registry::find(std::string const& sid) const {
     std::lock_guard lock(mutex_);
-    auto it = sessions_.find(sid);
+    auto it = sessions_.find(std::string_view(sid));
     return it == sessions_.end() ? nullptr : it->second;
 }
 
 void session_registry::remove(std::string const& sid) {
     std::lock_guard lock(mutex_);
-    sessions_.erase(sid);
+    // By iterator: `sid` may be the key's own string, which the erase frees.
+    if (auto it = sessions_.find(std::string_view(sid)); it != sessions_.end())
+        sessions_.erase(it);
 }
 
 std::size_t session_registry::size() const {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -60,7 +61,8 @@ private:
     void sweep(std::chrono::steady_clock::time_point now);
 
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+    /// Keyed by a view of the session's own id: no second copy of it per session.
+    std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
     std::size_t admitted_ = 0;
     bool closed_ = false;
     std::unordered_map<std::string, address_entry> addresses_;

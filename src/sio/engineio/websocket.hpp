@@ -109,12 +109,13 @@ private:
     std::optional<event> fail(std::uint16_t code, std::string_view reason);
 
     std::uint64_t max_message_;
-    bool allow_rsv1_;
-    bool failed_ = false;
     std::string rest_;    ///< unparsed bytes kept from earlier input
     std::string_view in_; ///< the current input (either rest_ or the caller's bytes)
-    bool in_is_rest_ = false;
     std::string message_; ///< fragments of a message in progress
+    // Small members together: one reader per connection.
+    bool allow_rsv1_;
+    bool failed_ = false;
+    bool in_is_rest_ = false;
     bool in_message_ = false;
     opcode message_op_ = opcode::text;
     bool message_compressed_ = false;

@@ -40,6 +40,25 @@ inline void consume_buffers(std::vector<net::const_buffer>& bufs, std::size_t n)
         bufs.front() += n;
 }
 
+class ws_connection;
+
+/// What run_websocket() is handed, on the heap until the 101 is written: as parameters of
+/// the connection's coroutine they would stay in its frame for the connection's life.
+struct ws_start {
+    std::shared_ptr<session> owner;
+    http::stream stream;
+    ws::accepted terms;
+    std::string early_bytes;
+    ws_role role;
+};
+
+/// The connection's coroutines (ws_transport.cpp).
+struct ws_runner {
+    static awaitable<void> run(std::unique_ptr<ws_start> start);
+    /// Writes the 101 and takes the early bytes; false when the connection is over.
+    static awaitable<bool> begin(ws_connection& c, std::unique_ptr<ws_start> start);
+};
+
 /// One WebSocket connection of a session, owned by the frame of its run() coroutine, which
 /// is the only coroutine a connection has. Nothing in it holds a buffer while idle. Every
 /// member runs on the session's strand.
@@ -49,14 +68,12 @@ public:
         : session_(std::move(s))
         , stream_(std::move(stream))
         , reader_(session_->settings().max_payload, terms.deflate)
-        , deflate_(terms.deflate)
         , deflate_window_bits_(terms.deflate_window_bits)
+        , deflate_(terms.deflate)
         , direct_writes_(!stream_.is_tls() &&
                          session_->get_executor().target<net::io_context::executor_type>()) {}
 
-    friend awaitable<void> engineio::run_websocket(std::shared_ptr<session> s, http::stream stream,
-                                                   ws::accepted terms, std::string early_bytes,
-                                                   ws_role role);
+    friend struct ws_runner;
 
     void wake() override {
         // A no-op while the loop is running: it checks for work before it waits.
@@ -124,35 +141,34 @@ private:
         }
     }
 
+    // Every byte here is one per idle connection: small members are packed together.
     std::shared_ptr<session> session_;
     http::stream stream_;
     owned_timer<ws_connection> deadline_;
-    deadline_use deadline_use_ = deadline_use::none;
     net::cancellation_signal wake_signal_; // interrupts the wait on the socket
     ws::frame_reader reader_;
-    bool probe_reply_ = false; // "3probe" is owed, before any data
     /// The payload of the pong owed to the client's latest ping: one at most, however many
-    /// pings a client that does not read sends (RFC 6455 §5.5.3 allows that).
-    std::optional<std::string> pong_;
+    /// pings a client that does not read sends (RFC 6455 §5.5.3 allows that). Made when due.
+    std::unique_ptr<std::string> pong_;
     std::array<char, idle_read_size> first_bytes_; // where a wait for the next frames reads
-    bool deflate_;
     int deflate_window_bits_;
-    bool waiting_ = false; // suspended on the socket; wake() interrupts it
-    bool in_read_ = false; // the suspension is the loop's read (not a wait to write)
-    bool listed_ = false;  // on the flush service: write_queued() comes
-    /// Whether queued messages may be written outside the loop (plain TCP on a thread of
-    /// its own): see queued().
-    bool direct_writes_ = false;
     /// What the socket did not take of a write made outside the loop: the loop writes it
-    /// first, then reports the batch written.
-    std::string unsent_;
-    boost::system::error_code direct_write_error_; // that write failed: the loop ends
-    bool closing_ = false;                         // send a close frame, then wait for the client's
-    bool close_sent_ = false;    // our close frame is out and our half of TCP shut
-    bool timed_out_ = false;     // the close handshake took too long
-    bool write_stalled_ = false; // a write made no progress within write_timeout
-    bool aborting_ = false;      // reset the connection, unwritten frames dropped
-    bool tls_writing_ = false;   // a TLS write is pending: a deadline cancels it
+    /// first, then reports the batch written. Made when needed.
+    std::unique_ptr<std::string> unsent_;
+    deadline_use deadline_use_ = deadline_use::none;
+    bool probe_reply_ = false; // "3probe" is owed, before any data
+    bool deflate_;
+    bool waiting_ = false;             // suspended on the socket; wake() interrupts it
+    bool in_read_ = false;             // the suspension is the loop's read (not a wait to write)
+    bool listed_ = false;              // on the flush service: write_queued() comes
+    bool direct_writes_ = false;       // queued messages may be written outside the loop
+    bool direct_write_failed_ = false; // such a write failed: the loop ends
+    bool closing_ = false;             // send a close frame, then wait for the client's
+    bool close_sent_ = false;          // our close frame is out and our half of TCP shut
+    bool timed_out_ = false;           // the close handshake took too long
+    bool write_stalled_ = false;       // a write made no progress within write_timeout
+    bool aborting_ = false;            // reset the connection, unwritten frames dropped
+    bool tls_writing_ = false;         // a TLS write is pending: a deadline cancels it
     std::uint16_t close_code_ = ws::close_code::normal;
 };
 

@@ -11,6 +11,7 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/beast/http/field.hpp>
 
 #include <array>
@@ -27,32 +28,59 @@ std::array<char, shared_read_size>& shared_read_buffer() {
     return buffer;
 }
 
+/// The read an idle connection waits in, interrupted through `slot`; completes with (error,
+/// bytes). An operation co_await takes as it is: use_awaitable would keep a coroutine frame
+/// of its own (~250 bytes) alive for as long as the connection is idle.
+auto idle_read(http::stream& stream, net::mutable_buffer buffer, net::cancellation_slot slot) {
+    using signature = void(std::tuple<boost::system::error_code, std::size_t>);
+    return net::async_initiate<net::deferred_t const, signature>(
+        [&stream, buffer, slot](auto handler) {
+            stream.async_read_some(
+                buffer, net::as_tuple(net::bind_cancellation_slot(slot, std::move(handler))));
+        },
+        net::deferred);
+}
+
 } // namespace
 
 awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, ws::accepted terms,
                               std::string early_bytes, ws_role role) {
-    detail::ws_connection c(std::move(s), std::move(stream), terms);
-    c.open(role);
-    bool const tls = c.stream_.is_tls();
+    // Not a coroutine itself: its parameters would stay in the connection's frame for the
+    // connection's whole life. They wait on the heap until the 101 is written.
+    return detail::ws_runner::run(std::make_unique<detail::ws_start>(detail::ws_start{
+        std::move(s), std::move(stream), std::move(terms), std::move(early_bytes), role}));
+}
+
+namespace detail {
+
+awaitable<bool> ws_runner::begin(ws_connection& c, std::unique_ptr<ws_start> start) {
+    // Its own coroutine, so that the handshake's locals are not part of the loop's frame.
+    c.open(start->role);
     boost::system::error_code ec;
-    if (!tls) // plain writes and reads are tried at once, and waited for only when blocked
+    if (!c.stream_.is_tls()) // plain writes and reads are tried at once, waited for if blocked
         c.stream_.socket().non_blocking(true, ec);
     if (!ec) {
-        std::vector<net::const_buffer> response{net::buffer(terms.response)};
+        std::vector<net::const_buffer> response{net::buffer(start->terms.response)};
         ec = co_await c.write(response);
     }
-    std::string().swap(terms.response);
     if (ec) {
         log::debug("engine.io {}: WebSocket handshake failed: {}", c.session_->id(), ec.message());
         c.session_->transport_closing(c, disconnect_reason::transport_error);
         c.session_->detach(c);
-        co_return;
+        co_return false;
     }
-    if (role == ws_role::opens_session)
+    if (start->role == ws_role::opens_session)
         c.session_->start();
-    if (!early_bytes.empty())
-        c.receive(early_bytes);
-    std::string().swap(early_bytes);
+    if (!start->early_bytes.empty())
+        c.receive(start->early_bytes);
+    co_return true;
+}
+
+awaitable<void> ws_runner::run(std::unique_ptr<ws_start> start) {
+    ws_connection c(std::move(start->owner), std::move(start->stream), start->terms);
+    if (!co_await begin(c, std::move(start)))
+        co_return;
+    bool const tls = c.stream_.is_tls();
 
     // The connection's loop. It waits on one of three things: the client's next frames (a
     // read), a wake-up from the session (a send of its own, a room broadcast, a close), which
@@ -73,9 +101,8 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, w
         // already.
         c.waiting_ = true;
         c.in_read_ = true;
-        auto [read_ec, n] = co_await c.stream_.async_read_some(
-            net::buffer(c.first_bytes_),
-            net::bind_cancellation_slot(c.wake_signal_.slot(), use_tuple));
+        auto [read_ec, n] =
+            co_await idle_read(c.stream_, net::buffer(c.first_bytes_), c.wake_signal_.slot());
         c.waiting_ = false;
         c.in_read_ = false;
         if (c.timed_out_)
@@ -105,8 +132,6 @@ awaitable<void> run_websocket(std::shared_ptr<session> s, http::stream stream, w
     }
     c.session_->detach(c);
 }
-
-namespace detail {
 
 void ws_connection::open(ws_role role) {
     if (role == ws_role::opens_session) {
@@ -181,7 +206,7 @@ bool ws_connection::handle(ws::event& e) {
         fail(e.code, e.reason);
         return false;
     case kind::ping:
-        pong_ = std::move(e.data);
+        pong_ = std::make_unique<std::string>(std::move(e.data));
         wake();
         return true;
     case kind::pong:

@@ -184,8 +184,8 @@ void ws_connection::write_queued() {
     listed_ = false;
     if (!(waiting_ && in_read_))
         return; // the loop runs (or was woken): it writes what is queued
-    if (pong_ || probe_reply_ || closing_ || aborting_ || !unsent_.empty() ||
-        !session_->carried_by(*this) || !session_->is_open()) {
+    if (pong_ || probe_reply_ || closing_ || aborting_ || unsent_ || !session_->carried_by(*this) ||
+        !session_->is_open()) {
         wake(); // control frames, a close, or a write in progress: the loop's work
         return;
     }
@@ -204,7 +204,8 @@ void ws_connection::write_queued() {
         if (ec == net::error::would_block || ec == net::error::try_again)
             break;
         if (ec) {
-            direct_write_error_ = ec;
+            log::debug("engine.io {}: WebSocket write failed: {}", session_->id(), ec.message());
+            direct_write_failed_ = true;
             wake();
             return;
         }
@@ -217,14 +218,15 @@ void ws_connection::write_queued() {
     }
     // The socket is full: the loop writes the rest, waiting for room under the write
     // deadline, before anything queued since.
+    unsent_ = std::make_unique<std::string>();
     for (auto const& b : bufs)
-        unsent_.append(static_cast<char const*>(b.data()), b.size());
+        unsent_->append(static_cast<char const*>(b.data()), b.size());
     wake();
 }
 
 bool ws_connection::has_frames() const {
     // Nothing follows a close frame.
-    return !close_sent_ && (probe_reply_ || pong_ || !unsent_.empty() || direct_write_error_ ||
+    return !close_sent_ && (probe_reply_ || pong_ || unsent_ || direct_write_failed_ ||
                             (session_->carried_by(*this) && session_->has_queued()));
 }
 
@@ -240,15 +242,14 @@ awaitable<bool> ws_connection::flush() {
             session_->transport_closing(*this, write_stalled_ ? disconnect_reason::write_timeout
                                                               : disconnect_reason::transport_error);
     };
-    if (direct_write_error_ && !close_sent_) {
+    if (direct_write_failed_ && !close_sent_) {
         write_failed();
         co_return false;
     }
-    if (!unsent_.empty() && !close_sent_) {
+    if (unsent_ && !close_sent_) {
         // The rest of write_queued()'s batch goes before anything queued since.
-        std::string const rest = std::move(unsent_);
-        unsent_.clear();
-        std::vector<net::const_buffer> bufs{net::buffer(rest)};
+        auto const rest = std::move(unsent_);
+        std::vector<net::const_buffer> bufs{net::buffer(*rest)};
         if (co_await write(bufs)) {
             write_failed();
             co_return false;

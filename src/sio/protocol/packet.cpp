@@ -334,7 +334,7 @@ decoder::result decoder::on_text(std::string_view text) {
     if (count == 0)
         return result{std::move(p), std::nullopt};
     p.attachments.reserve(count);
-    pending_ = std::move(p);
+    pending_ = std::make_unique<packet>(std::move(p));
     expected_ = count;
     return result{};
 }
@@ -345,7 +345,7 @@ decoder::result decoder::on_binary(std::string bytes) {
     pending_->attachments.push_back(std::move(bytes));
     if (pending_->attachments.size() < expected_)
         return result{};
-    result r{std::move(pending_), std::nullopt};
+    result r{std::move(*pending_), std::nullopt};
     pending_.reset();
     expected_ = 0;
     return r;

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -122,11 +123,13 @@ public:
     /// error if no packet awaits attachments.
     result on_binary(std::string bytes);
 
-    bool awaiting_attachments() const { return pending_.has_value(); }
+    bool awaiting_attachments() const { return pending_ != nullptr; }
 
 private:
     std::size_t max_attachments_;
-    std::optional<packet> pending_;
+    /// A binary packet waiting for its attachments; on the heap, as one decoder is kept per
+    /// connection and most never see a binary packet (~110 bytes less per idle one).
+    std::unique_ptr<packet> pending_;
     std::size_t expected_ = 0;
 };
 

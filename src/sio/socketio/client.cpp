@@ -155,14 +155,14 @@ void client::connect(packet p) {
             if (recovery.skip_middlewares)
                 return announce(s, ns, restored->missed);
             // Like Node, events broadcast while the middleware runs do not reach it.
-            sockets_.emplace(p.nsp, nullptr);
+            sockets_.insert_or_assign(p.nsp, nullptr);
             return ns->run_middleware(s, when_decided(s, ns, std::move(restored->session.rooms),
                                                       std::move(restored->missed)));
         }
     }
     auto s = std::make_shared<socket>(random_id(), ns, conn_, weak_from_this(), auth,
                                       recovery.enabled ? random_id() : "");
-    sockets_.emplace(p.nsp, nullptr); // pending: the middleware decides
+    sockets_.insert_or_assign(p.nsp, nullptr); // pending: the middleware decides
     ns->run_middleware(s, when_decided(s, ns));
 }
 
@@ -238,6 +238,7 @@ void client::announce(std::shared_ptr<socket> const& s, std::shared_ptr<nsp> con
     for (auto const& p : missed)
         s->send_packet(p);
     ns->notify_connection(s);
+    s->handlers_added();
 }
 
 bool client::joined_any() const {

@@ -10,9 +10,10 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 namespace sio::socketio {
@@ -68,11 +69,41 @@ private:
     /// Ends the wait for middleware on this namespace (before joining or refusing).
     void settle(std::string const& nsp_name);
 
+    /// Namespace name -> socket. A client joins one or two: a vector searched in order
+    /// costs one small allocation, where a hash map's node and bucket array cost ~170
+    /// bytes more per idle connection.
+    class socket_table {
+    public:
+        using entry = std::pair<std::string, std::shared_ptr<socket>>;
+        using iterator = std::vector<entry>::iterator;
+        using const_iterator = std::vector<entry>::const_iterator;
+        iterator begin() { return entries_.begin(); }
+        iterator end() { return entries_.end(); }
+        const_iterator begin() const { return entries_.begin(); }
+        const_iterator end() const { return entries_.end(); }
+        std::size_t size() const { return entries_.size(); }
+        iterator find(std::string_view name) {
+            return std::find_if(begin(), end(), [name](entry const& e) { return e.first == name; });
+        }
+        bool contains(std::string_view name) { return find(name) != end(); }
+        void insert_or_assign(std::string_view name, std::shared_ptr<socket> s) {
+            if (auto it = find(name); it != end())
+                it->second = std::move(s);
+            else
+                entries_.emplace_back(std::string(name), std::move(s));
+        }
+        void erase(iterator it) { entries_.erase(it); }
+        void clear() { entries_.clear(); }
+
+    private:
+        std::vector<entry> entries_;
+    };
+
     std::shared_ptr<server_state> server_;
     std::shared_ptr<engineio::connection> conn_;
     decoder decoder_;
     /// Joined namespaces; a null socket while a CONNECT waits for middleware.
-    std::unordered_map<std::string, std::shared_ptr<socket>> sockets_;
+    socket_table sockets_;
     /// Until the first namespace is joined (then freed: idle connections stay small).
     std::unique_ptr<boost::asio::steady_timer> connect_timer_;
     bool closed_ = false;

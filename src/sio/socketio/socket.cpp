@@ -359,8 +359,11 @@ void socket::on_closed(disconnect_reason reason) {
     // thread) must not have its new socket's rooms removed by this one's leaving.
     if (kept)
         adapter.persist_session(std::move(*kept));
-    auto acks = std::move(acks_);
-    acks_.clear();
+    decltype(extras::acks) acks;
+    if (extras_) {
+        acks = std::move(extras_->acks);
+        extras_->acks.clear();
+    }
     for (auto& [id, pending] : acks) {
         pending->cancel();
         pending->callback(ack_result{true, {}});

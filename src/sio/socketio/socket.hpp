@@ -164,6 +164,9 @@ public:
     void disconnect(bool close = false);
 
     // --- used by client, on the strand ---
+    /// The connection handlers have run: the handler list keeps no spare capacity (what
+    /// the vector's growth leaves is ~60 bytes per handler per idle connection).
+    void handlers_added() { handlers_.shrink_to_fit(); }
     void dispatch_event(std::string name, payload args, std::optional<std::uint64_t> id);
     void dispatch_ack(std::uint64_t id, payload args);
     /// Waits for the client's ack `id` with no timer of its own (a broadcast's share).
@@ -206,12 +209,12 @@ private:
     std::vector<std::pair<std::string, event_handler>> handlers_;
     std::vector<event_handler> any_handlers_;
     std::vector<disconnect_handler> disconnect_handlers_;
-    /// Event middleware, error handlers and the recovery pid, made on first use: most
-    /// sockets have none of them, and every byte counts per idle connection.
+    /// Event middleware, error handlers, the recovery pid and the acks awaited from the
+    /// client, made on first use: most sockets have none of them, and every byte counts per
+    /// idle connection.
     struct extras;
     extras& ensure_extras();
     std::unique_ptr<extras> extras_;
-    std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };
 
 /// The Engine.IO messages of a packet: its text, then one binary message per attachment.

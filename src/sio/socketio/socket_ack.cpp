@@ -64,14 +64,17 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
                 auto s = weak.lock();
                 if (ec || !s)
                     return;
-                auto it = s->acks_.find(id);
-                if (it == s->acks_.end())
+                if (!s->extras_)
+                    return;
+                auto& acks = s->extras_->acks;
+                auto it = acks.find(id);
+                if (it == acks.end())
                     return;
                 auto cb = std::move(it->second->callback);
-                s->acks_.erase(it);
+                acks.erase(it);
                 cb(ack_result{true, {}});
             });
-        self->acks_.emplace(id, std::move(pending));
+        self->ensure_extras().acks.emplace(id, std::move(pending));
         packet.id = id;
         if (auto* o = self->nsp_->get_observer())
             o->on_event_sent(*self, packet);
@@ -82,22 +85,27 @@ void socket::emit_with_ack(std::string_view event_name, payload p,
 void socket::expect_ack(std::uint64_t id, ack_callback callback) {
     auto pending = std::make_shared<pending_ack>();
     pending->callback = std::move(callback);
-    acks_.emplace(id, std::move(pending));
+    ensure_extras().acks.emplace(id, std::move(pending));
 }
 
 void socket::forget_ack(std::uint64_t id) {
-    if (auto it = acks_.find(id); it != acks_.end()) {
+    if (!extras_)
+        return;
+    if (auto it = extras_->acks.find(id); it != extras_->acks.end()) {
         it->second->cancel();
-        acks_.erase(it);
+        extras_->acks.erase(it);
     }
 }
 
 void socket::dispatch_ack(std::uint64_t id, payload args) {
-    auto it = acks_.find(id);
-    if (it == acks_.end())
+    if (!extras_)
+        return; // no ack awaited
+    auto& acks = extras_->acks;
+    auto it = acks.find(id);
+    if (it == acks.end())
         return; // unknown or already answered: ignored, as the reference does
     auto pending = std::move(it->second);
-    acks_.erase(it);
+    acks.erase(it);
     pending->cancel();
     pending->callback(ack_result{false, std::move(args)});
 }

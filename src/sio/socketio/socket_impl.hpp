@@ -5,6 +5,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +28,7 @@ struct socket::extras {
     std::vector<error_handler> error_handlers;
     std::vector<drain_handler> drain_handlers;
     std::string pid;
+    std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks; ///< by ack id
 };
 
 } // namespace sio::socketio
