@@ -340,7 +340,8 @@ void frame_messages(std::string_view control, std::vector<message> const& batch,
     arena.resize(arena_size);
     char* out = arena.data();
     char const* run_start = out;
-    std::memcpy(out, control.data(), control.size());
+    if (!control.empty()) // an empty view may hold a null pointer, which memcpy may not get
+        std::memcpy(out, control.data(), control.size());
     out += control.size();
     auto next_compressed = compressed.begin();
     for (auto const& m : batch) {

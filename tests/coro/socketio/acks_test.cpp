@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -194,15 +195,22 @@ BOOST_AUTO_TEST_CASE(broadcast_with_acks_collects_every_answer_or_times_out) {
     BOOST_TEST_REQUIRE(r1.has_value());
     BOOST_TEST(!r1->timed_out);
     BOOST_TEST_REQUIRE(r1->answers.size() == 3u);
-    BOOST_TEST(r1->answers[0].args == boost::json::array{"a0"});
-    BOOST_TEST(r1->answers[2].args == boost::json::array{"a2"});
+    // In arrival order, which threads decide: compared as a set.
+    std::vector<std::string> got;
+    for (auto const& a : r1->answers)
+        got.push_back(boost::json::serialize(a.args));
+    std::sort(got.begin(), got.end());
+    BOOST_TEST(got == (std::vector<std::string>{R"(["a0"])", R"(["a1"])", R"(["a2"])"}),
+               boost::test_tools::per_element());
 
     auto const r2 = one_silent->get();
     BOOST_TEST_REQUIRE(r2.has_value());
     BOOST_TEST(r2->timed_out);
     BOOST_TEST_REQUIRE(r2->answers.size() == 2u);
-    BOOST_TEST(r2->answers[0].args == boost::json::array{0});
-    BOOST_TEST(r2->answers[1].args == boost::json::array{2});
+    // In arrival order, and clients 0 and 2 answer from different threads: either may be first.
+    bool const zero_first = r2->answers[0].args == boost::json::array{0};
+    BOOST_TEST(r2->answers[zero_first ? 0 : 1].args == boost::json::array{0});
+    BOOST_TEST(r2->answers[zero_first ? 1 : 0].args == boost::json::array{2});
 
     auto const r3 = one_leaves->get();
     BOOST_TEST_REQUIRE(r3.has_value());
